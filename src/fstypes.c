@@ -1,0 +1,40 @@
+/* Which file system types fsprobe probes by default, in one place. */
+#include <libmount.h>
+#include <string.h>
+
+#include "fstypes.h"
+#include "macro.h"
+
+/* Kernel names of network and cluster file systems, plus FUSE-based ones
+ * whose fstype does not start with "fuse" (fuseblk is block-backed FUSE).
+ * libmount's mnt_fstype_is_netfs() knows only a handful of these. */
+static const char *const suspect_types[] = {
+	"nfs",	  "nfs4",      "cifs",	"smb3",	  "smbfs",    "ncpfs",	   "9p",
+	"ceph",	  "glusterfs", "lustre", "afs",	  "gpfs",     "davfs",	   "coda",
+	"ocfs2",  "gfs2",      "beegfs", "orangefs", "pvfs2",   "virtiofs", "vboxsf",
+	"sshfs",  "s3fs",      "fuseblk", "fuse",	  "moosefs", "mfs",	   "cvmfs2",
+	"quobyte", "weka",     "wekafs", "panfs",	  "lizardfs", "juicefs",
+};
+
+bool fstype_is_suspect(const char *fstype)
+{
+	if (!fstype)
+		return false;
+	/* fuse.sshfs, fuse.s3fs, fuse.glusterfs, ...: the subtype is free-form */
+	if (strncmp(fstype, "fuse.", 5) == 0)
+		return true;
+	for (size_t i = 0; i < ARRAY_SIZE(suspect_types); i++)
+		if (streq(fstype, suspect_types[i]))
+			return true;
+	return mnt_fstype_is_netfs(fstype);
+}
+
+bool fstype_is_untraversable(const char *fstype)
+{
+	return fstype && (fstype_is_suspect(fstype) || streq(fstype, "autofs"));
+}
+
+bool fstype_is_pseudo(const char *fstype)
+{
+	return fstype && mnt_fstype_is_pseudofs(fstype);
+}

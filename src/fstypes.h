@@ -1,0 +1,18 @@
+/* Which file system types fsprobe probes by default, in one place. */
+#pragma once
+
+#include <stdbool.h>
+
+/* Network, cluster and FUSE file systems: the ones whose server or daemon
+ * can stop answering and hang whoever touches them. These are probed by
+ * default, and the front process never touches a path on them. */
+bool fstype_is_suspect(const char *fstype);
+
+/* Types the front process must not walk through when it resolves FILE
+ * arguments, though they are not probed by default: autofs triggers would
+ * mount (and possibly hang on) a network file system. */
+bool fstype_is_untraversable(const char *fstype);
+
+/* Pseudo file systems (proc, sysfs, cgroup, ...) that df leaves out unless
+ * asked for all. */
+bool fstype_is_pseudo(const char *fstype);

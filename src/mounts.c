@@ -1,0 +1,303 @@
+/* The mount table, its tree and selection; see mounts.h.
+ *
+ * Never touches a path on a network or FUSE mount. */
+#include <errno.h>
+#include <libmount.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "fstypes.h"
+#include "macro.h"
+#include "mounts.h"
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct libmnt_table *, mnt_unref_table);
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct libmnt_iter *, mnt_free_iter);
+
+struct id_index {
+	int id;
+	size_t index;
+};
+
+static int id_index_cmp(const void *a, const void *b)
+{
+	const struct id_index *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Parent links by binary search over sorted IDs: mount IDs are sparse and
+ * container hosts carry tens of thousands of mounts. */
+static int link_parents(struct mount_table *t)
+{
+	_cleanup_free_ struct id_index *ids = NULL;
+
+	if (t->n == 0)
+		return 0;
+	ids = calloc(t->n, sizeof(*ids));
+	if (!ids)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->n; i++)
+		ids[i] = (struct id_index){ t->entries[i].id, i };
+	qsort(ids, t->n, sizeof(*ids), id_index_cmp);
+
+	for (size_t i = 0; i < t->n; i++) {
+		struct mount_entry *m = &t->entries[i];
+		struct id_index key = { m->parent_id, 0 }, *p;
+
+		m->parent = -1;
+		if (m->parent_id == m->id)
+			continue;
+		p = bsearch(&key, ids, t->n, sizeof(*ids), id_index_cmp);
+		if (!p)
+			continue;
+		m->parent = (ssize_t)p->index;
+		/* A mount on the very target of its parent hides the parent. */
+		if (streq(m->target, t->entries[p->index].target))
+			t->entries[p->index].shadowed = true;
+	}
+	return 0;
+}
+
+int mounts_load(const char *path, struct mount_table *ret)
+{
+	_cleanup_(mnt_unref_tablep) struct libmnt_table *tb = NULL;
+	_cleanup_(mnt_free_iterp) struct libmnt_iter *itr = NULL;
+	_cleanup_free_ struct mount_entry *entries = NULL;
+	struct libmnt_fs *fs;
+	size_t n = 0;
+	int r;
+
+	tb = mnt_new_table();
+	itr = mnt_new_iter(MNT_ITER_FORWARD);
+	if (!tb || !itr)
+		return -ENOMEM;
+	r = mnt_table_parse_file(tb, path ? path : "/proc/self/mountinfo");
+	if (r < 0)
+		return r;
+	if (mnt_table_get_nents(tb) > 0) {
+		entries = calloc((size_t)mnt_table_get_nents(tb), sizeof(*entries));
+		if (!entries)
+			return -ENOMEM;
+	}
+	while (mnt_table_next_fs(tb, itr, &fs) == 0) {
+		struct mount_entry *m = &entries[n++];
+
+		m->id = mnt_fs_get_id(fs);
+		m->parent_id = mnt_fs_get_parent_id(fs);
+		m->devno = mnt_fs_get_devno(fs);
+		m->source = mnt_fs_get_source(fs);
+		m->target = mnt_fs_get_target(fs);
+		m->fstype = mnt_fs_get_fstype(fs);
+		m->root = mnt_fs_get_root(fs);
+		m->vfs_options = mnt_fs_get_vfs_options(fs);
+		m->fs_options = mnt_fs_get_fs_options(fs);
+		if (!m->target || m->target[0] != '/' || !m->fstype)
+			return -EBADMSG;
+		m->suspect = fstype_is_suspect(m->fstype);
+	}
+
+	*ret = (struct mount_table){ .tb = TAKE_PTR(tb), .entries = TAKE_PTR(entries), .n = n };
+	r = link_parents(ret);
+	if (r < 0)
+		mounts_done(ret);
+	return r;
+}
+
+void mounts_done(struct mount_table *t)
+{
+	if (!t)
+		return;
+	free(t->entries);
+	mnt_unref_table(t->tb);
+	*t = (struct mount_table){};
+}
+
+static bool path_has_prefix(const char *path, const char *prefix)
+{
+	size_t l = strlen(prefix);
+
+	if (streq(prefix, "/"))
+		return path[0] == '/';
+	return strncmp(path, prefix, l) == 0 && (path[l] == '\0' || path[l] == '/');
+}
+
+ssize_t mounts_lookup_path(const struct mount_table *t, const char *path)
+{
+	ssize_t best = -ENOENT;
+	size_t best_len = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		const struct mount_entry *m = &t->entries[i];
+		size_t l = strlen(m->target);
+
+		if (!path_has_prefix(path, m->target))
+			continue;
+		/* Later entries were mounted later and so sit on top, unless
+		 * they are themselves hidden. */
+		if (best < 0 || l > best_len ||
+		    (l == best_len && (t->entries[best].shadowed || !m->shadowed))) {
+			best = (ssize_t)i;
+			best_len = l;
+		}
+	}
+	return best;
+}
+
+char *path_normalize(const char *path)
+{
+	size_t len = strlen(path), o = 0;
+	char *out = malloc(len + 2);
+	const char *p = path;
+
+	if (!out)
+		return NULL;
+	while (*p) {
+		const char *c;
+		size_t cl;
+
+		while (*p == '/')
+			p++;
+		c = p;
+		while (*p && *p != '/')
+			p++;
+		cl = (size_t)(p - c);
+		if (cl == 0 || (cl == 1 && c[0] == '.'))
+			continue;
+		if (cl == 2 && c[0] == '.' && c[1] == '.') {
+			while (o > 0 && out[o - 1] != '/')
+				o--;
+			if (o > 0)
+				o--;
+			continue;
+		}
+		out[o++] = '/';
+		memcpy(out + o, c, cl);
+		o += cl;
+	}
+	if (o == 0)
+		out[o++] = '/';
+	out[o] = '\0';
+	return out;
+}
+
+static char *path_join3(const char *a, const char *b, const char *c)
+{
+	char *s;
+
+	if (asprintf(&s, "%s/%s/%s", a, b, c ? c : "") < 0)
+		return NULL;
+	return s;
+}
+
+/* Symbolic links followed before giving up, as the kernel's MAXSYMLINKS. */
+#define FOLLOW_MAX 40
+
+ssize_t mounts_resolve_file(const struct mount_table *t, const char *file)
+{
+	_cleanup_free_ char *rest = NULL, *done = NULL, *cwd = NULL;
+	unsigned followed = 0;
+
+	if (!file || !*file)
+		return -ENOENT;
+	if (file[0] != '/') {
+		/* getcwd() builds the name from the dcache: it does not ask the
+		 * file system, so it is safe even if the cwd is on a hung mount. */
+		cwd = getcwd(NULL, 0);
+		if (!cwd)
+			return -errno;
+	}
+	rest = path_join3(cwd ? cwd : "", file, NULL);
+	done = strdup("");
+	if (!rest || !done)
+		return -ENOMEM;
+
+	for (;;) {
+		_cleanup_free_ char *cand = NULL, *comp = NULL;
+		char link[PATH_MAX];
+		const char *p = rest, *c;
+		ssize_t idx, l;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		c = p;
+		while (*p && *p != '/')
+			p++;
+		comp = strndup(c, (size_t)(p - c));
+		if (!comp)
+			return -ENOMEM;
+		memmove(rest, p, strlen(p) + 1);
+
+		if (streq(comp, "."))
+			continue;
+		if (streq(comp, "..")) {
+			char *s = strrchr(done, '/');
+			if (s)
+				*s = '\0';
+			continue;
+		}
+		if (asprintf(&cand, "%s/%s", done, comp) < 0)
+			return -ENOMEM;
+
+		idx = mounts_lookup_path(t, cand);
+		if (idx >= 0 && fstype_is_untraversable(t->entries[idx].fstype)) {
+			/* From here on the path is on a mount that may hang: take
+			 * the rest by its name alone. */
+			_cleanup_free_ char *all = path_join3(cand, rest, NULL), *norm = NULL;
+			if (!all)
+				return -ENOMEM;
+			norm = path_normalize(all);
+			if (!norm)
+				return -ENOMEM;
+			return mounts_lookup_path(t, norm);
+		}
+
+		l = readlink(cand, link, sizeof(link) - 1);
+		if (l < 0) {
+			if (errno != EINVAL)
+				return -errno;
+			free(done);
+			done = TAKE_PTR(cand);
+			continue;
+		}
+		if (++followed > FOLLOW_MAX)
+			return -ELOOP;
+		link[l] = '\0';
+		{
+			char *n = path_join3("", link, rest);
+			if (!n)
+				return -ENOMEM;
+			free(rest);
+			rest = n;
+		}
+		if (link[0] == '/')
+			done[0] = '\0';
+	}
+	return mounts_lookup_path(t, done[0] ? done : "/");
+}
+
+bool mounts_type_in(char *const *types, const char *fstype)
+{
+	for (; types && *types; types++) {
+		if (streq(*types, fstype))
+			return true;
+		if (streq(*types, "fuse") && strncmp(fstype, "fuse.", 5) == 0)
+			return true;
+	}
+	return false;
+}
+
+bool mounts_filter_match(const struct mount_filter *f, const struct mount_entry *m)
+{
+	if (f->exclude_types && mounts_type_in(f->exclude_types, m->fstype))
+		return false;
+	if (f->types)
+		return mounts_type_in(f->types, m->fstype) && (f->all || !m->shadowed);
+	if (f->all)
+		return true;
+	return m->suspect && !m->shadowed;
+}

@@ -1,0 +1,66 @@
+/* The mount table: libmount's view of /proc/self/mountinfo (or a file in
+ * that format, for tests), the tree of parents, which mounts are selected,
+ * and which mount holds a FILE argument.
+ *
+ * Never touches a path on a network or FUSE mount: FILE arguments are
+ * resolved lexically once the walk reaches such a mount. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct libmnt_table;
+
+struct mount_entry {
+	int id;
+	int parent_id;
+	dev_t devno;
+	/* Strings are owned by the libmount table; decoded (\040 -> ' '). */
+	const char *source;
+	const char *target;
+	const char *fstype;
+	const char *root;
+	const char *vfs_options;
+	const char *fs_options;
+	ssize_t parent;	 /* index in the table, -1 when not in it */
+	bool suspect;	 /* network or FUSE: may hang, never touched by the front */
+	bool shadowed;	 /* another mount sits on the same target on top of it */
+};
+
+struct mount_table {
+	struct libmnt_table *tb;
+	struct mount_entry *entries;
+	size_t n;
+};
+
+/* path NULL reads /proc/self/mountinfo. */
+int mounts_load(const char *path, struct mount_table *ret);
+void mounts_done(struct mount_table *t);
+
+/* The mount whose target is the longest prefix of the absolute, normalized
+ * path (the top one where several share a target); -ENOENT when none. */
+ssize_t mounts_lookup_path(const struct mount_table *t, const char *path);
+
+/* Resolves FILE as df would, to the mount holding it, reading symbolic
+ * links only on local file systems; inside a network/FUSE mount the rest of
+ * the path is taken lexically. Returns the mount's index or -errno
+ * (-ENOENT for a missing file on a local file system, -ELOOP, ...). */
+ssize_t mounts_resolve_file(const struct mount_table *t, const char *file);
+
+/* Normalizes an absolute path lexically: no "//", ".", ".." or trailing
+ * slash. Returns a new string or NULL when out of memory. */
+char *path_normalize(const char *path);
+
+struct mount_filter {
+	bool all;		/* every mount: local, pseudo, over-mounted */
+	char **types;		/* only these (NULL-terminated), or NULL */
+	char **exclude_types;	/* never these, or NULL */
+};
+
+/* Whether the filter selects the mount when no FILE argument is given. */
+bool mounts_filter_match(const struct mount_filter *f, const struct mount_entry *m);
+
+/* Whether the mount's type is in a NULL-terminated list; a list entry
+ * "fuse" also matches "fuse.*", as df and findmnt users expect. */
+bool mounts_type_in(char *const *types, const char *fstype);

@@ -1,0 +1,127 @@
+/* The registry of probes in flight; see pending.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "macro.h"
+#include "pending.h"
+#include "util.h"
+
+#define PENDING_FILE "pending"
+#define PENDING_MAGIC UINT32_C(0x66737072) /* "fspr" */
+
+struct pending_slot {
+	uint64_t since_boot_ns;
+	int64_t since_real_ns;
+	uint32_t pid;
+	uint32_t magic;
+	uint64_t reserved;
+};
+
+_Static_assert(sizeof(struct pending_slot) == 32, "slot layout is on disk");
+
+char *pending_default_dir(void)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	char *s;
+
+	if (geteuid() == 0)
+		return strdup("/run/fsprobe");
+	if (xdg && xdg[0] == '/') {
+		if (asprintf(&s, "%s/fsprobe", xdg) < 0)
+			return NULL;
+		return s;
+	}
+	if (asprintf(&s, "/tmp/fsprobe-%u", (unsigned)geteuid()) < 0)
+		return NULL;
+	return s;
+}
+
+int pending_open(const char *dir, int *ret_fd)
+{
+	_cleanup_close_ int dfd = -1, fd = -1;
+	struct stat st;
+
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	if (fstat(dfd, &st) < 0)
+		return -errno;
+	/* Someone else's directory (a planted /tmp/fsprobe-UID) could fake
+	 * pending probes and hide a hung mount. */
+	if (st.st_uid != geteuid() || (st.st_mode & 022))
+		return -EPERM;
+	fd = openat(dfd, PENDING_FILE, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid())
+		return -EPERM;
+	*ret_fd = TAKE_FD(fd);
+	return 0;
+}
+
+static int slot_lock(int fd, int mnt_id, short type)
+{
+	struct flock fl = {
+		.l_type = type,
+		.l_whence = SEEK_SET,
+		.l_start = (off_t)mnt_id * (off_t)sizeof(struct pending_slot),
+		.l_len = sizeof(struct pending_slot),
+	};
+
+	if (fcntl(fd, F_OFD_SETLK, &fl) < 0)
+		return -errno;
+	return 0;
+}
+
+int pending_acquire(int fd, int mnt_id, struct pending_info *ret_busy)
+{
+	off_t off = (off_t)mnt_id * (off_t)sizeof(struct pending_slot);
+	struct pending_slot s;
+	int r;
+
+	if (mnt_id < 0)
+		return -EINVAL;
+	r = slot_lock(fd, mnt_id, F_WRLCK);
+	if (r == -EAGAIN || r == -EACCES) {
+		/* The holder writes its slot right after locking it; a reader
+		 * racing that write sees a zero or older slot and reports an
+		 * unknown start, which is still "pending". */
+		if (pread(fd, &s, sizeof(s), off) != (ssize_t)sizeof(s) || s.magic != PENDING_MAGIC)
+			s = (struct pending_slot){};
+		*ret_busy = (struct pending_info){
+			.since_boot_ns = s.since_boot_ns,
+			.since_real_ns = s.since_real_ns,
+			.pid = (pid_t)s.pid,
+		};
+		return -EBUSY;
+	}
+	if (r < 0)
+		return r;
+	s = (struct pending_slot){
+		.since_boot_ns = now_boot_ns(),
+		.since_real_ns = now_real_ns(),
+		.pid = (uint32_t)getpid(),
+		.magic = PENDING_MAGIC,
+	};
+	if (pwrite(fd, &s, sizeof(s), off) != (ssize_t)sizeof(s)) {
+		r = errno ? -errno : -EIO;
+		(void)slot_lock(fd, mnt_id, F_UNLCK);
+		return r;
+	}
+	return 0;
+}
+
+int pending_release(int fd, int mnt_id)
+{
+	return slot_lock(fd, mnt_id, F_UNLCK);
+}

@@ -1,0 +1,266 @@
+/* The table renderer: human table, JSON, raw and NAME="value" pairs, all
+ * through libsmartcols from one column table. */
+#include <errno.h>
+#include <libsmartcols.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cleanup.h"
+#include "macro.h"
+#include "render.h"
+#include "size.h"
+#include "util.h"
+
+enum {
+	COL_STATUS,
+	COL_LATENCY,
+	COL_FSTYPE,
+	COL_SOURCE,
+	COL_SIZE,
+	COL_USED,
+	COL_AVAIL,
+	COL_USEP,
+	COL_TARGET,
+	COL_DETAIL,
+	COL_ERROR,
+	COL_HUNG,
+	COL_SINCE,
+	COL_ID,
+	COL_PARENT,
+	COL_ENGINE,
+	COL_FILE,
+	_COL_MAX,
+};
+
+struct colinfo {
+	const char *name;
+	double whint;
+	int flags;
+	int json_type;
+	const char *help;
+};
+
+static const struct colinfo infos[_COL_MAX] = {
+	[COL_STATUS] = { "STATUS", 6, 0, SCOLS_JSON_STRING,
+			 "health: ok, hung, stale, disconnected, down, denied, blocked, error" },
+	[COL_LATENCY] = { "LATENCY", 7, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "statx round trip (JSON: seconds)" },
+	[COL_FSTYPE] = { "FSTYPE", 0.10, SCOLS_FL_TRUNC, SCOLS_JSON_STRING, "file system type" },
+	[COL_SOURCE] = { "SOURCE", 0.25, 0, SCOLS_JSON_STRING, "mounted device or export" },
+	[COL_SIZE] = { "SIZE", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "size (JSON: bytes)" },
+	[COL_USED] = { "USED", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "used (JSON: bytes)" },
+	[COL_AVAIL] = { "AVAIL", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "available (JSON: bytes)" },
+	[COL_USEP] = { "USE%", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "used percentage, as df" },
+	[COL_TARGET] = { "TARGET", 0.30, 0, SCOLS_JSON_STRING, "mount point" },
+	[COL_DETAIL] = { "DETAIL", 0.20, 0, SCOLS_JSON_STRING, "why the mount is not ok" },
+	[COL_ERROR] = { "ERROR", 6, 0, SCOLS_JSON_STRING, "errno name behind the status" },
+	[COL_HUNG] = { "HUNG", 6, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "how long hung (JSON: seconds)" },
+	[COL_SINCE] = { "SINCE", 19, 0, SCOLS_JSON_STRING, "hung since (local time)" },
+	[COL_ID] = { "ID", 4, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "mount ID" },
+	[COL_PARENT] = { "PARENT", 4, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "parent mount ID" },
+	[COL_ENGINE] = { "ENGINE", 7, 0, SCOLS_JSON_STRING, "probe engine that ran: uring or threads" },
+	[COL_FILE] = { "FILE", 0.20, 0, SCOLS_JSON_STRING, "FILE argument that selected the mount" },
+};
+
+static const int default_human[] = { COL_STATUS, COL_LATENCY, COL_FSTYPE, COL_SOURCE, COL_SIZE,
+				     COL_USED, COL_AVAIL, COL_USEP, COL_TARGET, COL_DETAIL };
+static const int default_json[] = { COL_ID, COL_PARENT, COL_STATUS, COL_LATENCY, COL_ERROR, COL_HUNG,
+				    COL_SINCE, COL_FSTYPE, COL_SOURCE, COL_TARGET, COL_SIZE, COL_USED,
+				    COL_AVAIL, COL_USEP, COL_DETAIL, COL_ENGINE };
+
+static int column_id(const char *name, size_t len)
+{
+	for (int i = 0; i < _COL_MAX; i++)
+		if (strlen(infos[i].name) == len && strncasecmp(infos[i].name, name, len) == 0)
+			return i;
+	/* df's and findmnt's spellings of the same things */
+	if (len == 4 && strncasecmp(name, "TYPE", len) == 0)
+		return COL_FSTYPE;
+	if (len == 5 && strncasecmp(name, "PCENT", len) == 0)
+		return COL_USEP;
+	return -EINVAL;
+}
+
+/* Splits list at commas into ids; returns the count or -EINVAL. */
+static int parse_columns(const char *list, int *ids, size_t max, const char **ret_bad, size_t *ret_len)
+{
+	const char *p = list;
+	size_t n = 0;
+
+	while (*p) {
+		size_t l = strcspn(p, ",");
+		int id = column_id(p, l);
+
+		if (id < 0 || n >= max) {
+			if (ret_bad)
+				*ret_bad = p;
+			if (ret_len)
+				*ret_len = l;
+			return -EINVAL;
+		}
+		ids[n++] = id;
+		p += l;
+		if (*p == ',')
+			p++;
+	}
+	return n == 0 ? -EINVAL : (int)n;
+}
+
+int render_table_check_columns(const char *list, const char **ret_bad, size_t *ret_len)
+{
+	int ids[64];
+	int r = parse_columns(list, ids, ARRAY_SIZE(ids), ret_bad, ret_len);
+
+	if (r == -EINVAL && ret_bad && !*list) {
+		*ret_bad = list;
+		*ret_len = 0;
+	}
+	return r < 0 ? r : 0;
+}
+
+void render_table_list_columns(FILE *out)
+{
+	for (int i = 0; i < _COL_MAX; i++)
+		fprintf(out, " %8s  %s\n", infos[i].name, infos[i].help);
+}
+
+static char *cell(const struct report *r, const struct report_row *row, int col, bool json, bool bytes,
+		  char *buf, size_t bufsz)
+{
+	const struct mount_entry *m = &r->table->entries[row->mount];
+	const struct mount_result *res = &r->results[row->mount];
+	bool usage = res->flags & RESULT_HAVE_USAGE;
+	uint64_t v = 0;
+
+	switch (col) {
+	case COL_STATUS:
+		return strdup(status_to_string(res->status));
+	case COL_LATENCY:
+		if (!(res->flags & RESULT_ANSWERED))
+			return NULL;
+		if (json)
+			(void)snprintf(buf, bufsz, "%.6f", (double)res->latency_ns / NSEC_PER_SEC);
+		else
+			format_duration(res->latency_ns, buf, bufsz);
+		return strdup(buf);
+	case COL_FSTYPE:
+		return strdup(m->fstype);
+	case COL_SOURCE:
+		return strdup(m->source ? m->source : "none");
+	case COL_TARGET:
+		return strdup(m->target);
+	case COL_FILE:
+		return strdup_or_null(row->file);
+	case COL_DETAIL:
+		report_detail(r, row->mount, buf, bufsz);
+		return buf[0] ? strdup(buf) : NULL;
+	case COL_ERROR:
+		return res->err ? strdup(errno_name(res->err, buf, bufsz)) : NULL;
+	case COL_HUNG:
+		if (res->status != STATUS_HUNG)
+			return NULL;
+		if (json)
+			(void)snprintf(buf, bufsz, "%.3f", (double)res->hung_ns / NSEC_PER_SEC);
+		else
+			format_duration(res->hung_ns, buf, bufsz);
+		return strdup(buf);
+	case COL_SINCE:
+		if (res->status != STATUS_HUNG || !res->since_real_ns)
+			return NULL;
+		return strdup(format_time(res->since_real_ns, buf, bufsz));
+	case COL_ID:
+		(void)snprintf(buf, bufsz, "%d", m->id);
+		return strdup(buf);
+	case COL_PARENT:
+		(void)snprintf(buf, bufsz, "%d", m->parent_id);
+		return strdup(buf);
+	case COL_ENGINE:
+		return r->probed[row->mount] ? strdup(probe_engine_to_string(r->probe.engine)) : NULL;
+	case COL_USEP: {
+		int pct;
+		if (!usage)
+			return NULL;
+		pct = size_percent(usage_used_bytes(&res->usage) / MAX(res->usage.frsize, 1U), res->usage.bavail);
+		if (pct < 0)
+			return json ? NULL : strdup("-");
+		(void)snprintf(buf, bufsz, json ? "%d" : "%d%%", pct);
+		return strdup(buf);
+	}
+	case COL_SIZE:
+	case COL_USED:
+	case COL_AVAIL:
+		if (!usage)
+			return NULL;
+		v = col == COL_SIZE ? usage_size_bytes(&res->usage)
+		  : col == COL_USED ? usage_used_bytes(&res->usage)
+				    : usage_avail_bytes(&res->usage);
+		if (json || bytes)
+			(void)snprintf(buf, bufsz, "%llu", (unsigned long long)v);
+		else
+			size_human(v, 1024, buf, bufsz);
+		return strdup(buf);
+	}
+	return NULL;
+}
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct libscols_table *, scols_unref_table);
+
+int render_table(const struct report *r, const struct table_options *o, FILE *out)
+{
+	_cleanup_(scols_unref_tablep) struct libscols_table *tb = NULL;
+	bool json = o->mode == TABLE_JSON;
+	int ids[64];
+	size_t ncols;
+	char buf[4096];
+
+	if (o->columns) {
+		int k = parse_columns(o->columns, ids, ARRAY_SIZE(ids), NULL, NULL);
+		if (k < 0)
+			return k;
+		ncols = (size_t)k;
+	} else if (json) {
+		memcpy(ids, default_json, sizeof(default_json));
+		ncols = ARRAY_SIZE(default_json);
+	} else {
+		memcpy(ids, default_human, sizeof(default_human));
+		ncols = ARRAY_SIZE(default_human);
+	}
+
+	tb = scols_new_table();
+	if (!tb)
+		return -ENOMEM;
+	scols_table_set_stream(tb, out);
+	scols_table_enable_json(tb, json);
+	scols_table_enable_raw(tb, o->mode == TABLE_RAW);
+	scols_table_enable_export(tb, o->mode == TABLE_PAIRS);
+	scols_table_enable_noheadings(tb, o->noheadings);
+	if (json)
+		scols_table_set_name(tb, "mounts");
+
+	for (size_t c = 0; c < ncols; c++) {
+		const struct colinfo *ci = &infos[ids[c]];
+		struct libscols_column *cl = scols_table_new_column(tb, ci->name, ci->whint, ci->flags);
+
+		if (!cl)
+			return -ENOMEM;
+		if (json)
+			scols_column_set_json_type(cl, ci->json_type);
+	}
+	for (size_t i = 0; i < r->nrows; i++) {
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+
+		if (!ln)
+			return -ENOMEM;
+		for (size_t c = 0; c < ncols; c++) {
+			char *v = cell(r, &r->rows[i], ids[c], json, o->bytes, buf, sizeof(buf));
+
+			if (v == buf)
+				v = strdup(buf);
+			if (v && scols_line_refer_data(ln, c, v) < 0) {
+				free(v);
+				return -ENOMEM;
+			}
+		}
+	}
+	return scols_print_table(tb);
+}

@@ -1,0 +1,28 @@
+/* Renderers: each turns a finished report into one output format on a
+ * stream. They never probe and never touch a mount. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "report.h"
+
+enum table_mode {
+	TABLE_HUMAN,
+	TABLE_JSON,
+	TABLE_RAW,	/* space separated, no header alignment */
+	TABLE_PAIRS,	/* NAME="value" */
+};
+
+struct table_options {
+	enum table_mode mode;
+	const char *columns;	/* comma separated list, NULL for the default */
+	bool noheadings;
+	bool bytes;		/* sizes in bytes rather than human units */
+};
+
+/* Checks a column list before any probe runs: -EINVAL with the bad name
+ * in *ret_bad (points into list). */
+int render_table_check_columns(const char *list, const char **ret_bad, size_t *ret_len);
+void render_table_list_columns(FILE *out);
+int render_table(const struct report *r, const struct table_options *o, FILE *out);

@@ -1,0 +1,220 @@
+/* One probe run over a selection of mounts; see report.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "macro.h"
+#include "report.h"
+#include "util.h"
+
+static int ensure_arrays(struct report *r, const struct mount_table *t)
+{
+	r->table = t;
+	if (!r->results) {
+		r->results = calloc(MAX(t->n, 1U), sizeof(*r->results));
+		r->probed = calloc(MAX(t->n, 1U), sizeof(*r->probed));
+		if (!r->results || !r->probed)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int add_row(struct report *r, size_t mount, const char *file)
+{
+	struct report_row *rows = reallocarray(r->rows, r->nrows + 1, sizeof(*rows));
+
+	if (!rows)
+		return -ENOMEM;
+	r->rows = rows;
+	r->rows[r->nrows++] = (struct report_row){ .mount = mount, .file = file };
+	return 0;
+}
+
+int report_select(struct report *r, const struct mount_table *t, const struct mount_filter *f)
+{
+	int k = ensure_arrays(r, t);
+
+	for (size_t i = 0; k == 0 && i < t->n; i++)
+		if (mounts_filter_match(f, &t->entries[i]))
+			k = add_row(r, i, NULL);
+	return k;
+}
+
+int report_add_file(struct report *r, const struct mount_table *t, const char *file)
+{
+	ssize_t idx;
+	int k = ensure_arrays(r, t);
+
+	if (k < 0)
+		return k;
+	idx = mounts_resolve_file(t, file);
+	if (idx < 0)
+		return (int)idx;
+	return add_row(r, (size_t)idx, file);
+}
+
+/* The nearest ancestor that gets probed: the path walk to m crosses it. */
+static ssize_t gate_of(const struct report *r, size_t m)
+{
+	const struct mount_table *t = r->table;
+	ssize_t p = t->entries[m].parent;
+
+	for (size_t depth = 0; p >= 0 && depth < t->n; depth++, p = t->entries[p].parent)
+		if (r->probed[p])
+			return p;
+	return -1;
+}
+
+/* Walks up from the rows' mounts and marks every network/FUSE ancestor for
+ * probing, so no request ever walks through an unprobed hung mount. */
+static void mark_probed(struct report *r)
+{
+	const struct mount_table *t = r->table;
+
+	for (size_t i = 0; i < r->nrows; i++) {
+		ssize_t m = (ssize_t)r->rows[i].mount;
+		size_t depth = 0;
+
+		r->probed[m] = true;
+		for (m = t->entries[m].parent; m >= 0 && depth < t->n; m = t->entries[m].parent, depth++)
+			if (t->entries[m].suspect)
+				r->probed[m] = true;
+	}
+}
+
+static enum mount_status settle(struct report *r, size_t m, size_t depth)
+{
+	struct mount_result *res = &r->results[m];
+	ssize_t g;
+
+	if (res->status != STATUS_HUNG || (res->flags & (RESULT_ANSWERED | RESULT_PENDING_EARLIER)))
+		return res->status;
+	g = gate_of(r, m);
+	if (g < 0 || depth > r->table->n)
+		return res->status;
+	if (!status_is_healthy(settle(r, (size_t)g, depth + 1))) {
+		res->status = STATUS_BLOCKED;
+		res->blocked_by = g;
+		res->hung_ns = 0;
+		res->since_real_ns = 0;
+	}
+	return res->status;
+}
+
+int report_probe(struct report *r, const struct probe_options *o, bool want_usage)
+{
+	const struct mount_table *t = r->table;
+	_cleanup_free_ struct probe_job *jobs = NULL;
+	_cleanup_free_ struct mount_result *out = NULL;
+	_cleanup_free_ ssize_t *job_of = NULL;
+	_cleanup_free_ size_t *mount_of = NULL;
+	size_t n = 0;
+	int k;
+
+	if (!t)
+		return 0;
+	r->timeout_ns = o->deadline_ns - o->start_ns;
+	r->run_real_ns = now_real_ns();
+	mark_probed(r);
+	jobs = calloc(MAX(t->n, 1U), sizeof(*jobs));
+	out = calloc(MAX(t->n, 1U), sizeof(*out));
+	job_of = calloc(MAX(t->n, 1U), sizeof(*job_of));
+	mount_of = calloc(MAX(t->n, 1U), sizeof(*mount_of));
+	if (!jobs || !out || !job_of || !mount_of)
+		return -ENOMEM;
+
+	for (size_t i = 0; i < t->n; i++) {
+		job_of[i] = -1;
+		r->results[i] = (struct mount_result){ .blocked_by = -1 };
+		if (!r->probed[i])
+			continue;
+		if (t->entries[i].shadowed) {
+			/* Its path leads to the mount on top: nothing can be
+			 * asked of it, and asking would only probe the other. */
+			r->results[i].status = STATUS_ERROR;
+			r->results[i].err = EXDEV;
+			continue;
+		}
+		job_of[i] = (ssize_t)n;
+		mount_of[n] = i;
+		jobs[n++] = (struct probe_job){ .path = t->entries[i].target, .mnt_id = t->entries[i].id };
+	}
+	/* Jobs follow table order, but a gate may come after its child (moved
+	 * mounts), so deps are filled in once every job has its index. */
+	for (size_t j = 0; j < n; j++) {
+		ssize_t g = gate_of(r, mount_of[j]);
+		jobs[j].dep = g >= 0 ? job_of[g] : -1;
+		jobs[j].want_usage = want_usage;
+	}
+
+	k = probe_run(jobs, n, o, out, &r->probe);
+	if (k < 0)
+		return k;
+	for (size_t j = 0; j < n; j++)
+		r->results[mount_of[j]] = out[j];
+	for (size_t i = 0; i < t->n; i++)
+		if (r->probed[i])
+			(void)settle(r, i, 0);
+	return 0;
+}
+
+void report_done(struct report *r)
+{
+	free(r->rows);
+	free(r->results);
+	free(r->probed);
+	*r = (struct report){};
+}
+
+char *report_detail(const struct report *r, size_t mount, char *buf, size_t bufsz)
+{
+	const struct mount_result *res = &r->results[mount];
+	char d[32], when[32];
+
+	buf[0] = '\0';
+	switch (res->status) {
+	case STATUS_OK:
+		break;
+	case STATUS_HUNG:
+		if (res->flags & RESULT_PENDING_EARLIER) {
+			if (res->since_real_ns)
+				(void)snprintf(buf, bufsz, "request pending since %s (%s, pid %d)",
+					       format_time(res->since_real_ns, when, sizeof(when)),
+					       format_duration(res->hung_ns, d, sizeof(d)), res->pending_pid);
+			else
+				(void)snprintf(buf, bufsz, "request of an earlier run still pending");
+		} else if (res->flags & RESULT_STATFS_HUNG)
+			(void)snprintf(buf, bufsz, "statfs: no answer in %s",
+				       format_duration(res->hung_ns, d, sizeof(d)));
+		else
+			(void)snprintf(buf, bufsz, "no answer in %s", format_duration(res->hung_ns, d, sizeof(d)));
+		break;
+	case STATUS_BLOCKED:
+		(void)snprintf(buf, bufsz, "below %s %s",
+			       status_to_string(r->results[res->blocked_by].status),
+			       r->table->entries[res->blocked_by].target);
+		break;
+	default:
+		if (res->flags & RESULT_MNT_ID_MISMATCH)
+			(void)snprintf(buf, bufsz, "path leads to mount %llu: over-mounted or unmounted",
+				       (unsigned long long)res->seen_mnt_id);
+		else if (res->err == EXDEV && r->table->entries[mount].shadowed)
+			(void)snprintf(buf, bufsz, "over-mounted: hidden under another mount");
+		else
+			(void)snprintf(buf, bufsz, "%s", strerror(res->err));
+		break;
+	}
+	return buf;
+}
+
+size_t report_count_unhealthy(const struct report *r)
+{
+	size_t c = 0;
+
+	for (size_t i = 0; i < r->nrows; i++)
+		if (!status_is_healthy(r->results[r->rows[i].mount].status))
+			c++;
+	return c;
+}

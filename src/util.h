@@ -1,0 +1,30 @@
+/* Small helpers shared by every module: clocks, errno names, duration
+ * formatting. Never touches a file system. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* CLOCK_MONOTONIC in ns: deadlines and latencies within one process. */
+uint64_t now_mono_ns(void);
+/* CLOCK_BOOTTIME in ns: durations that must survive across processes (a
+ * probe pending since an earlier run), counting suspend too. */
+uint64_t now_boot_ns(void);
+/* CLOCK_REALTIME in ns: only for showing a moment to people. */
+int64_t now_real_ns(void);
+
+/* "EIO" for 5; "E524" style for codes libc has no name for (kernel-internal
+ * codes such as 524 leak out of CIFS reconnects). Returns a static string or
+ * one written into buf. */
+const char *errno_name(int err, char *buf, size_t bufsz);
+
+/* Human duration, shortest exact-ish form: "850us", "12.3ms", "2.00s",
+ * "3m10s", "2h05m". */
+char *format_duration(uint64_t ns, char *buf, size_t bufsz);
+
+/* Local time "YYYY-MM-DD HH:MM:SS" of a CLOCK_REALTIME ns value. */
+char *format_time(int64_t real_ns, char *buf, size_t bufsz);
+
+/* strdup() that returns NULL only on a NULL argument or out of memory. */
+char *strdup_or_null(const char *s);

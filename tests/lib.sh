@@ -1,0 +1,181 @@
+# Shared helpers of the scenario tests: TAP output, FUSE test mounts that
+# misbehave on demand, timing, and cleanup of everything a test started.
+#
+# Every test sources this file, calls t_init, and leaves through t_done (or
+# the EXIT trap), which kills the FUSE daemons it started (by PID, SIGKILL,
+# so hung requests are aborted), unmounts their mount points and waits for
+# fsprobe helpers that were stuck on them to go away.
+
+set -u
+
+T_N=0
+T_FAILED=0
+T_DIR=
+T_PIDS=
+T_MOUNTS=
+T_SKIPPED=
+
+t_note() { printf '# %s\n' "$*"; }
+
+t_pass() { T_N=$((T_N + 1)); printf 'ok %d - %s\n' "$T_N" "$*"; }
+
+t_fail() {
+	T_N=$((T_N + 1)); T_FAILED=$((T_FAILED + 1))
+	printf 'not ok %d - %s\n' "$T_N" "$*"
+}
+
+# t_is GOT WANT DESCRIPTION
+t_is() {
+	if [ "$1" = "$2" ]; then t_pass "$3"
+	else t_fail "$3"; t_note "  got '$1', want '$2'"; fi
+}
+
+# t_like GOT REGEX DESCRIPTION
+t_like() {
+	if printf '%s' "$1" | grep -Eq -- "$2"; then t_pass "$3"
+	else t_fail "$3"; t_note "  got '$1', want /$2/"; fi
+}
+
+# t_le GOT MAX DESCRIPTION (integers)
+t_le() {
+	if [ "$1" -le "$2" ]; then t_pass "$3 ($1 <= $2)"
+	else t_fail "$3"; t_note "  got $1, want <= $2"; fi
+}
+
+# Skip the whole file when a facility is really absent; under CI nothing
+# may be skipped, so the same condition fails there.
+t_skip_all() {
+	if [ "${CI:-}" = true ]; then
+		echo "Bail out! required facility missing in CI: $*"
+		exit 1
+	fi
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+t_require_root() { [ "$(id -u)" = 0 ] || t_skip_all "needs root"; }
+
+t_require_fuse() {
+	t_require_root
+	[ -c /dev/fuse ] || t_skip_all "no /dev/fuse"
+	[ -x "${TESTFS:-}" ] || t_skip_all "test FUSE file system not built (libfuse3-dev missing)"
+}
+
+t_require_jq() { command -v jq >/dev/null || t_skip_all "jq not installed"; }
+
+t_init() {
+	T_DIR=$(mktemp -d /tmp/fsprobe-test.XXXXXX)
+	trap t_cleanup EXIT
+	trap 'exit 1' INT TERM
+}
+
+# Microseconds since the epoch, from bash's EPOCHREALTIME.
+t_now_us() { local t=$EPOCHREALTIME; echo "${t/./}"; }
+
+# fuse_start NAME [testfs options]: mounts a test FUSE file system at
+# $T_DIR/NAME (or at $MNT when set) and waits until it is in mountinfo.
+fuse_start() {
+	local name=$1; shift
+	local mnt=${MNT:-$T_DIR/$name} i
+	mkdir -p "$mnt"
+	: > "$T_DIR/$name.log"
+	rm -f "$T_DIR/$name.ready"
+	"$TESTFS" "$mnt" --name "$name" --ctl "$T_DIR/$name.ctl" --log "$T_DIR/$name.log" \
+		--ready "$T_DIR/$name.ready" "$@" </dev/null >"$T_DIR/$name.out" 2>&1 &
+	eval "PID_$name=$!"
+	T_PIDS="$T_PIDS $!"
+	T_MOUNTS="$mnt $T_MOUNTS"
+	eval "MNT_$name=\$mnt"
+	for i in $(seq 100); do
+		[ -s "$T_DIR/$name.ready" ] && return 0
+		sleep 0.05
+	done
+	echo "Bail out! testfs $name did not come up: $(cat "$T_DIR/$name.out")"
+	exit 1
+}
+
+# fuse_mode NAME MODE: what the daemon does with the next requests.
+fuse_mode() { echo "$2" > "$T_DIR/$1.ctl"; }
+
+fuse_pid() { eval "echo \$PID_$1"; }
+fuse_mnt() { eval "echo \$MNT_$1"; }
+
+# How many requests of a kind the daemon has read.
+fuse_count() { grep -c "^$2 " "$T_DIR/$1.log" || true; }
+
+# fuse_kill NAME: SIGKILL the daemon; the kernel aborts the connection, so
+# requests stuck in it fail and their callers (fsprobe helpers) return.
+fuse_kill() {
+	local pid; pid=$(fuse_pid "$1")
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return 0
+}
+
+# run_fsprobe ARGS...: runs fsprobe with the test's state directory,
+# stdout to $OUT, stderr to $ERR; sets RC and ELAPSED_MS (wall time until
+# it was reaped).
+run_fsprobe() {
+	local t0 t1
+	OUT=$T_DIR/out ERR=$T_DIR/err
+	t0=$(t_now_us)
+	"$FSPROBE" --state-dir "$T_DIR/state" "$@" >"$OUT" 2>"$ERR"
+	RC=$?
+	t1=$(t_now_us)
+	ELAPSED_MS=$(( (t1 - t0) / 1000 ))
+}
+
+# run_fsprobe_pipe ARGS...: the same through '| cat', which ends only when
+# every holder of the pipe has closed it.
+run_fsprobe_pipe() {
+	local t0 t1
+	OUT=$T_DIR/out ERR=$T_DIR/err
+	t0=$(t_now_us)
+	"$FSPROBE" --state-dir "$T_DIR/state" "$@" 2>"$ERR" | cat >"$OUT"
+	RC=${PIPESTATUS[0]}
+	t1=$(t_now_us)
+	ELAPSED_MS=$(( (t1 - t0) / 1000 ))
+}
+
+# json_field TARGET FIELD: a field of the mount at TARGET in $OUT (JSON).
+json_field() {
+	jq -r --arg t "$1" --arg f "$2" '.mounts[] | select(.target == $t) | .[$f] | if . == null then "null" else tostring end' "$OUT"
+}
+
+# Processes (other than us) that still hold the test's pending registry:
+# fsprobe helpers whose requests have not returned yet.
+t_registry_holders() {
+	local f=$T_DIR/state/pending p
+	[ -e "$f" ] || return 0
+	for p in /proc/[0-9]*; do
+		ls -l "$p/fd" 2>/dev/null | grep -qF -- "$f" && echo "${p#/proc/}"
+	done
+	return 0
+}
+
+t_wait_helpers_gone() {
+	local i
+	for i in $(seq 100); do
+		[ -z "$(t_registry_holders)" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+t_cleanup() {
+	local pid m
+	for pid in $T_PIDS; do kill -KILL "$pid" 2>/dev/null; done
+	for pid in $T_PIDS; do wait "$pid" 2>/dev/null; done
+	for m in $T_MOUNTS; do
+		grep -qF " $m " /proc/self/mountinfo 2>/dev/null && umount -l "$m" 2>/dev/null
+	done
+	if [ -n "$T_DIR" ] && ! t_wait_helpers_gone; then
+		echo "# helpers still pending after cleanup: $(t_registry_holders)" >&2
+	fi
+	[ -n "$T_DIR" ] && rm -rf "$T_DIR"
+}
+
+t_done() {
+	echo "1..$T_N"
+	[ "$T_FAILED" = 0 ]
+}
