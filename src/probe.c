@@ -86,10 +86,11 @@ static void apply(struct front *f, const struct probe_record *rec)
 		res->status = status_from_errno(rec->err);
 		if (rec->err == 0 && rec->mnt_id && rec->mnt_id != (uint64_t)f->jobs[rec->job].mnt_id) {
 			/* The path led to another mount: ours is gone or
-			 * hidden, and what answered says nothing about it. */
+			 * hidden since the table was read, and what answered
+			 * says nothing about it: it could not be probed. */
 			res->flags |= RESULT_MNT_ID_MISMATCH;
 			res->seen_mnt_id = rec->mnt_id;
-			res->status = STATUS_ERROR;
+			res->status = STATUS_DENIED;
 			res->err = EXDEV;
 		}
 		/* An unhealthy mount gets no statfs worth waiting for. */

@@ -132,8 +132,10 @@ int report_probe(struct report *r, const struct probe_options *o, bool want_usag
 			continue;
 		if (t->entries[i].shadowed) {
 			/* Its path leads to the mount on top: nothing can be
-			 * asked of it, and asking would only probe the other. */
-			r->results[i].status = STATUS_ERROR;
+			 * asked of it, and asking would only probe the other.
+			 * Like a permission problem, that is no failure of the
+			 * mount itself. */
+			r->results[i].status = STATUS_DENIED;
 			r->results[i].err = EXDEV;
 			continue;
 		}

@@ -14,7 +14,8 @@ enum mount_status {
 	STATUS_STALE,	     /* ESTALE */
 	STATUS_DISCONNECTED, /* ENOTCONN, ECONNABORTED: FUSE daemon gone */
 	STATUS_DOWN,	     /* server unreachable or timed out */
-	STATUS_DENIED,	     /* could not be probed: not a failure of the mount */
+	STATUS_DENIED,	     /* could not be probed (no permission, over-mounted):
+			      * not a failure of the mount */
 	STATUS_BLOCKED,	     /* below an unhealthy mount: not probed through it */
 	STATUS_ERROR,	     /* anything else, with its errno */
 	_STATUS_MAX,

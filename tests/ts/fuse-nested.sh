@@ -40,4 +40,21 @@ for engine in uring threads; do
 	umount -l "$cm"
 	umount -l "$pm"
 done
+
+# Over-mounted: a second file system on the same mount point hides the
+# first, whose path now leads to the second. It cannot be probed, which is
+# no failure of it: hidden by default, denied with --all.
+fuse_start under
+MNT=$(fuse_mnt under) fuse_start over
+um=$(fuse_mnt under)
+before=$(fuse_count under GETATTR) # mounting on top of it looked it up
+run_fsprobe --timeout ${TO_MS}ms --json -t fuse.testfs
+t_is "$(jq --arg t "$um" '[.mounts[] | select(.target == $t)] | length' "$OUT")" 1 "over-mounted: only the mount on top is listed"
+t_is "$(jq -r --arg t "$um" '.mounts[] | select(.target == $t) | .source' "$OUT")" over "over-mounted: the listed one is the top"
+run_fsprobe --timeout ${TO_MS}ms --json --all
+t_is "$(jq -r --arg t "$um" '[.mounts[] | select(.target == $t) | .status] | join(",")' "$OUT")" denied,ok \
+	"--all: the hidden mount is denied, the top one ok"
+t_like "$(jq -r --arg t "$um" '.mounts[] | select(.target == $t and .source == "under") | .detail' "$OUT")" \
+	'^over-mounted' "--all: the hidden mount says why"
+t_is "$(fuse_count under GETATTR)" "$before" "the hidden mount's daemon got no request from fsprobe"
 t_done

@@ -1,0 +1,27 @@
+#!/bin/sh
+# Installs what fsprobe needs from Debian's packages (Debian 12 or later).
+#   scripts/deps.sh          build dependencies
+#   scripts/deps.sh --test   plus what the test suite needs
+# Installs only what is missing; runs apt-get update only then.
+set -eu
+
+build="build-essential autoconf automake pkg-config liburing-dev libmount-dev libsmartcols-dev libsystemd-dev"
+# jq reads fsprobe's JSON in the scenario tests; libfuse3 builds the test
+# FUSE file system; clang's runtime is not needed (gcc's sanitizers are).
+test="libfuse3-dev fuse3 jq procps psmisc"
+
+pkgs=$build
+[ "${1:-}" = --test ] && pkgs="$pkgs $test"
+
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+SUDO=
+[ "$(id -u)" = 0 ] || SUDO=sudo
+echo "installing:$missing" >&2
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
