@@ -30,7 +30,12 @@ enum {
  * for a monitoring check: node_exporter's mount-timeout default is 5 s. */
 #define DEFAULT_TIMEOUT_NS (5 * NSEC_PER_SEC)
 
+enum output_format {
+	OUTPUT_TABLE, /* libsmartcols: table, JSON, raw, pairs */
+};
+
 struct args {
+	enum output_format format;
 	uint64_t timeout_ns;
 	enum probe_engine engine;
 	struct mount_filter filter;
@@ -267,6 +272,28 @@ static int parse_argv(int argc, char *argv[], struct args *a)
 	return 1;
 }
 
+/* Writes the report in the chosen format; 0 or a negative errno (already
+ * reported). */
+static int render_output(const struct args *a, const struct report *rep)
+{
+	int r = 0;
+
+	if (a->quiet)
+		return 0;
+	switch (a->format) {
+	case OUTPUT_TABLE:
+		r = render_table(rep, &a->table, stdout);
+		break;
+	}
+	if (r < 0 || fflush(stdout) != 0 || ferror(stdout)) {
+		if (r >= 0)
+			r = errno ? -errno : -EIO;
+		fprintf(stderr, "fsprobe: cannot write the output: %s\n", strerror(-r));
+		return r;
+	}
+	return 0;
+}
+
 static int run(int argc, char *argv[])
 {
 	_cleanup_(args_done) struct args a = {};
@@ -336,13 +363,9 @@ static int run(int argc, char *argv[])
 		fputc('\n', stderr);
 	}
 
-	if (!a.quiet) {
-		r = render_table(&rep, &a.table, stdout);
-		if (r < 0 || fflush(stdout) != 0 || ferror(stdout)) {
-			fprintf(stderr, "fsprobe: cannot write the output: %s\n", strerror(r < 0 ? -r : errno));
-			goto fail;
-		}
-	}
+	r = render_output(&a, &rep);
+	if (r < 0)
+		goto fail;
 	if (trouble)
 		return EXIT_TROUBLE;
 	return report_count_unhealthy(&rep) > 0 ? EXIT_UNHEALTHY : EXIT_HEALTHY;
