@@ -5,12 +5,14 @@
  * the only place (with the daemon) that prints diagnostics. */
 #include <errno.h>
 #include <getopt.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 #include "cleanup.h"
+#include "df.h"
 #include "macro.h"
 #include "mounts.h"
 #include "parse.h"
@@ -18,6 +20,7 @@
 #include "probe.h"
 #include "render.h"
 #include "report.h"
+#include "size.h"
 #include "util.h"
 
 enum {
@@ -32,6 +35,7 @@ enum {
 
 enum output_format {
 	OUTPUT_TABLE, /* libsmartcols: table, JSON, raw, pairs */
+	OUTPUT_DF,    /* GNU df's layout */
 };
 
 struct args {
@@ -40,6 +44,7 @@ struct args {
 	enum probe_engine engine;
 	struct mount_filter filter;
 	struct table_options table;
+	struct df_options df;
 	const char *mountinfo;
 	char *state_dir;
 	bool no_state;
@@ -95,6 +100,22 @@ static void usage(FILE *out)
 	      "  -q, --quiet               print nothing; the exit status tells\n"
 	      "  -v, --verbose             say which engine ran and why\n"
 	      "\n"
+	      "df-compatible output (GNU df's layout; healthy rows as df prints them):\n"
+	      "  -h, --human-readable      sizes in powers of 1024 (e.g. 1023M)\n"
+	      "  -H, --si                  sizes in powers of 1000 (e.g. 1.1G)\n"
+	      "  -k                        like --block-size=1K\n"
+	      "  -B, --block-size SIZE     scale sizes by SIZE (1K, 1M, 1MB, ...)\n"
+	      "  -P, --portability         POSIX output format\n"
+	      "  -T, --print-type          print the file system type\n"
+	      "  -i, --inodes              inode counts instead of blocks\n"
+	      "  -l, --local               only local file systems\n"
+	      "      --total               a grand total\n"
+	      "      --output[=FIELDS]     df's fields (source, fstype, itotal, iused, iavail,\n"
+	      "                            ipcent, size, used, avail, pcent, file, target) and\n"
+	      "                            status, latency, error\n"
+	      "With these, the mounts are df's (every real file system, one per device)\n"
+	      "and an unhealthy one shows '-' and is named on stderr.\n"
+	      "\n"
 	      "      --help                this help\n"
 	      "  -V, --version             version\n"
 	      "\n"
@@ -140,6 +161,9 @@ enum {
 	OPT_PAIRS,
 	OPT_LIST_COLUMNS,
 	OPT_HELP,
+	OPT_TOTAL,
+	OPT_OUTPUT,
+	OPT_SYNC,
 };
 
 /* Returns 1 to go on, 0 to exit successfully (help, version), -EINVAL on a
@@ -164,6 +188,17 @@ static int parse_argv(int argc, char *argv[], struct args *a)
 		{ "bytes", no_argument, NULL, 'b' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "human-readable", no_argument, NULL, 'h' },
+		{ "si", no_argument, NULL, 'H' },
+		{ "block-size", required_argument, NULL, 'B' },
+		{ "portability", no_argument, NULL, 'P' },
+		{ "print-type", no_argument, NULL, 'T' },
+		{ "inodes", no_argument, NULL, 'i' },
+		{ "local", no_argument, NULL, 'l' },
+		{ "total", no_argument, NULL, OPT_TOTAL },
+		{ "output", optional_argument, NULL, OPT_OUTPUT },
+		{ "sync", no_argument, NULL, OPT_SYNC },
+		{ "no-sync", no_argument, NULL, OPT_SYNC },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, 'V' },
 		{}
@@ -172,7 +207,7 @@ static int parse_argv(int argc, char *argv[], struct args *a)
 
 	a->timeout_ns = DEFAULT_TIMEOUT_NS;
 	a->engine = PROBE_ENGINE_AUTO;
-	while ((c = getopt_long(argc, argv, "at:x:Jro:nbqvV", opts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, "at:x:Jro:nbqvVhHkB:PTil", opts, NULL)) >= 0) {
 		switch (c) {
 		case 'a':
 			a->filter.all = true;
@@ -251,6 +286,61 @@ static int parse_argv(int argc, char *argv[], struct args *a)
 		case 'v':
 			a->verbose = true;
 			break;
+		case 'h':
+		case 'H':
+			a->df.enabled = a->df.block_size_set = true;
+			a->df.block_size = 1;
+			a->df.size_flags = SIZE_AUTOSCALE | SIZE_SI | (c == 'h' ? SIZE_BASE_1024 : 0);
+			break;
+		case 'k':
+			a->df.enabled = a->df.block_size_set = true;
+			a->df.block_size = 1024;
+			a->df.size_flags = 0;
+			break;
+		case 'B':
+			r = size_parse_block_size(optarg, &a->df.block_size, &a->df.size_flags);
+			if (r < 0) {
+				fprintf(stderr, "fsprobe: invalid --block-size '%s'\n", optarg);
+				return -EINVAL;
+			}
+			a->df.enabled = a->df.block_size_set = true;
+			break;
+		case 'P':
+		case 'T':
+		case 'i':
+			if (a->df.output) {
+				fprintf(stderr, "fsprobe: options -%c and --output are mutually exclusive\n", c);
+				return -EINVAL;
+			}
+			a->df.enabled = true;
+			*(c == 'P' ? &a->df.posix : c == 'T' ? &a->df.print_type : &a->df.inodes) = true;
+			break;
+		case 'l':
+			a->df.enabled = a->df.local = true;
+			break;
+		case OPT_TOTAL:
+			a->df.enabled = a->df.total = true;
+			break;
+		case OPT_OUTPUT: {
+			const char *bad = NULL;
+			size_t len = 0;
+
+			if (a->df.posix || a->df.print_type || a->df.inodes) {
+				fprintf(stderr, "fsprobe: options -%c and --output are mutually exclusive\n",
+					a->df.posix ? 'P' : a->df.print_type ? 'T' : 'i');
+				return -EINVAL;
+			}
+			a->df.enabled = a->df.output = true;
+			if (optarg && (r = df_parse_output(&a->df, optarg, &bad, &len)) < 0) {
+				fprintf(stderr, "fsprobe: option --output: field '%.*s' %s\n", (int)len, bad,
+					r == -EEXIST ? "used more than once" : "unknown");
+				return -EINVAL;
+			}
+			break;
+		}
+		case OPT_SYNC:
+			/* sync(2) would block on every dead mount: never. */
+			break;
 		case OPT_HELP:
 			usage(stdout);
 			return 0;
@@ -261,6 +351,15 @@ static int parse_argv(int argc, char *argv[], struct args *a)
 			fprintf(stderr, "Try 'fsprobe --help' for more information.\n");
 			return -EINVAL;
 		}
+	}
+	for (char **t = a->filter.types; t && *t; t++)
+		if (mounts_type_in(a->filter.exclude_types, *t)) {
+			fprintf(stderr, "fsprobe: file system type '%s' both selected and excluded\n", *t);
+			return -EINVAL;
+		}
+	if (a->df.enabled && a->format == OUTPUT_TABLE && a->table.mode == TABLE_HUMAN && !a->table.columns) {
+		a->format = OUTPUT_DF;
+		(void)df_finish(&a->df);
 	}
 	a->files = argv + optind;
 	a->nfiles = (size_t)(argc - optind);
@@ -274,7 +373,7 @@ static int parse_argv(int argc, char *argv[], struct args *a)
 
 /* Writes the report in the chosen format; 0 or a negative errno (already
  * reported). */
-static int render_output(const struct args *a, const struct report *rep)
+static int render_output(const struct args *a, const struct report *rep, int *ret_failed)
 {
 	int r = 0;
 
@@ -283,6 +382,14 @@ static int render_output(const struct args *a, const struct report *rep)
 	switch (a->format) {
 	case OUTPUT_TABLE:
 		r = render_table(rep, &a->table, stdout);
+		break;
+	case OUTPUT_DF:
+		(void)fflush(stderr);
+		r = render_df(rep, &a->df, a->filter.all, stdout, stderr);
+		if (r >= 0) {
+			*ret_failed = r;
+			r = 0;
+		}
 		break;
 	}
 	if (r < 0 || fflush(stdout) != 0 || ferror(stdout)) {
@@ -302,7 +409,7 @@ static int run(int argc, char *argv[])
 	struct probe_options po;
 	uint64_t start = now_mono_ns();
 	bool trouble = false;
-	int r;
+	int r, failed = 0;
 
 	r = parse_argv(argc, argv, &a);
 	if (r <= 0) {
@@ -325,6 +432,12 @@ static int run(int argc, char *argv[])
 				fprintf(stderr, "fsprobe: %s: %s\n", a.files[i], strerror(-r));
 				trouble = true;
 			}
+		}
+	} else if (a.format == OUTPUT_DF) {
+		r = df_select(&rep, &t, &a.filter, &a.df);
+		if (r < 0) {
+			fprintf(stderr, "fsprobe: %s\n", strerror(-r));
+			goto fail;
 		}
 	} else {
 		r = report_select(&rep, &t, &a.filter);
@@ -363,11 +476,13 @@ static int run(int argc, char *argv[])
 		fputc('\n', stderr);
 	}
 
-	r = render_output(&a, &rep);
+	r = render_output(&a, &rep, &failed);
 	if (r < 0)
 		goto fail;
 	if (trouble)
 		return EXIT_TROUBLE;
+	if (a.format == OUTPUT_DF)
+		return failed > 0 ? EXIT_UNHEALTHY : EXIT_HEALTHY;
 	return report_count_unhealthy(&rep) > 0 ? EXIT_UNHEALTHY : EXIT_HEALTHY;
 fail:
 	return EXIT_TROUBLE;
@@ -375,5 +490,8 @@ fail:
 
 int main(int argc, char *argv[])
 {
+	/* Character widths for df's column alignment; numbers stay in the C
+	 * locale so JSON and Prometheus output keep their decimal points. */
+	(void)setlocale(LC_CTYPE, "");
 	return run(argc, argv);
 }

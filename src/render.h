@@ -26,3 +26,8 @@ struct table_options {
 int render_table_check_columns(const char *list, const char **ret_bad, size_t *ret_len);
 void render_table_list_columns(FILE *out);
 int render_table(const struct report *r, const struct table_options *o, FILE *out);
+
+struct df_options;
+/* df's layout; unhealthy rows are named on err. Returns how many rows
+ * failed (plus one when nothing was listed, as df), or -errno. */
+int render_df(const struct report *r, const struct df_options *o, bool all, FILE *out, FILE *err);

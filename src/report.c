@@ -9,7 +9,7 @@
 #include "report.h"
 #include "util.h"
 
-static int ensure_arrays(struct report *r, const struct mount_table *t)
+int report_init(struct report *r, const struct mount_table *t)
 {
 	r->table = t;
 	if (!r->results) {
@@ -21,38 +21,38 @@ static int ensure_arrays(struct report *r, const struct mount_table *t)
 	return 0;
 }
 
-static int add_row(struct report *r, size_t mount, const char *file)
+int report_add_row(struct report *r, size_t mount, const char *file)
 {
 	struct report_row *rows = reallocarray(r->rows, r->nrows + 1, sizeof(*rows));
 
 	if (!rows)
 		return -ENOMEM;
 	r->rows = rows;
-	r->rows[r->nrows++] = (struct report_row){ .mount = mount, .file = file };
+	r->rows[r->nrows++] = (struct report_row){ .mount = mount, .file = file, .usage_from = -1 };
 	return 0;
 }
 
 int report_select(struct report *r, const struct mount_table *t, const struct mount_filter *f)
 {
-	int k = ensure_arrays(r, t);
+	int k = report_init(r, t);
 
 	for (size_t i = 0; k == 0 && i < t->n; i++)
 		if (mounts_filter_match(f, &t->entries[i]))
-			k = add_row(r, i, NULL);
+			k = report_add_row(r, i, NULL);
 	return k;
 }
 
 int report_add_file(struct report *r, const struct mount_table *t, const char *file)
 {
 	ssize_t idx;
-	int k = ensure_arrays(r, t);
+	int k = report_init(r, t);
 
 	if (k < 0)
 		return k;
 	idx = mounts_resolve_file(t, file);
 	if (idx < 0)
 		return (int)idx;
-	return add_row(r, (size_t)idx, file);
+	return report_add_row(r, (size_t)idx, file);
 }
 
 /* The nearest ancestor that gets probed: the path walk to m crosses it. */
@@ -77,6 +77,8 @@ static void mark_probed(struct report *r)
 		ssize_t m = (ssize_t)r->rows[i].mount;
 		size_t depth = 0;
 
+		if (r->rows[i].placeholder)
+			continue;
 		r->probed[m] = true;
 		for (m = t->entries[m].parent; m >= 0 && depth < t->n; m = t->entries[m].parent, depth++)
 			if (t->entries[m].suspect)

@@ -14,6 +14,10 @@
 struct report_row {
 	size_t mount;	  /* index in the mount table */
 	const char *file; /* the FILE argument that selected it, or NULL */
+	/* df -a only: the row shows another mount's numbers (the one on top
+	 * of its mount point), or none at all, as df does after its stat(). */
+	ssize_t usage_from;
+	bool placeholder;
 };
 
 struct report {
@@ -26,6 +30,10 @@ struct report {
 	uint64_t timeout_ns;
 	int64_t run_real_ns;	      /* wall clock when the run began */
 };
+
+/* Sets the report up for the table's mounts, with no rows yet. */
+int report_init(struct report *r, const struct mount_table *t);
+int report_add_row(struct report *r, size_t mount, const char *file);
 
 /* Rows are the mounts the filter selects, in mount table order. */
 int report_select(struct report *r, const struct mount_table *t, const struct mount_filter *f);

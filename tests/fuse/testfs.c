@@ -5,8 +5,9 @@
  * then tell it, through a control file, how to behave: answer normally,
  * answer slowly, answer with an errno, or read requests and never answer
  * them.  The last case is the one a health monitor has to survive: the
- * kernel has handed the request to user space, so the caller sleeps
- * uninterruptibly until the daemon answers or the connection dies.
+ * kernel has handed the request to user space, so the caller cannot get
+ * out until the daemon answers or the connection dies; even SIGKILL only
+ * turns its sleep into an uninterruptible one (state D).
  *
  * It serves a fixed read-only tree:
  *   /          directory
@@ -42,6 +43,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -245,6 +247,15 @@ static struct cur_mode read_mode(void)
 	return m;
 }
 
+static const char *mode_str(struct cur_mode m, char *buf, size_t size)
+{
+	if (m.mode == M_DELAY)
+		snprintf(buf, size, "delay ms=%lu", m.ms);
+	else
+		snprintf(buf, size, "%s", modes[m.mode].word);
+	return buf;
+}
+
 static void sleep_ms(unsigned long ms)
 {
 	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
@@ -301,11 +312,7 @@ static int prologue(fuse_req_t req, enum op op, fuse_ino_t ino,
 	struct cur_mode m = read_mode();
 	char mbuf[96];
 
-	if (m.mode == M_DELAY)
-		snprintf(mbuf, sizeof(mbuf), "delay ms=%lu", m.ms);
-	else
-		snprintf(mbuf, sizeof(mbuf), "%s", modes[m.mode].word);
-
+	mode_str(m, mbuf, sizeof(mbuf));
 	if (name) {
 		char safe[256];
 		size_t i;
@@ -374,10 +381,12 @@ static void fill_stat(const struct node *n, struct stat *st)
 
 static void tfs_init(void *userdata, struct fuse_conn_info *conn)
 {
+	char mbuf[96];
+
 	(void)userdata;
 	(void)conn;
 	/* INIT is answered by libfuse after this returns; it is never held. */
-	log_line("INIT ino=0 mode=%s", modes[read_mode().mode].word);
+	log_line("INIT ino=0 mode=%s", mode_str(read_mode(), mbuf, sizeof(mbuf)));
 }
 
 static void tfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
@@ -405,10 +414,12 @@ static void tfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 
 static void tfs_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
 {
+	char mbuf[96];
+
 	(void)nlookup;
 	/* No reply exists for FORGET, so no mode applies; only log it. */
 	log_line("FORGET ino=%lu mode=%s", (unsigned long)ino,
-		 modes[read_mode().mode].word);
+		 mode_str(read_mode(), mbuf, sizeof(mbuf)));
 	fuse_reply_none(req);
 }
 
@@ -597,11 +608,17 @@ static void tfs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 
 static void tfs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 {
-	(void)size;
 	if (prologue(req, OP_LISTXATTR, ino, NULL))
 		return;
-	/* An empty list: a listxattr(2) failing with ENODATA would be odd. */
-	fuse_reply_xattr(req, 0);
+	/*
+	 * An empty list: a listxattr(2) failing with ENODATA would be odd.
+	 * The kernel wants the size alone when it asked with size 0 and the
+	 * (empty) data otherwise; the wrong form turns into EIO.
+	 */
+	if (size == 0)
+		fuse_reply_xattr(req, 0);
+	else
+		fuse_reply_buf(req, NULL, 0);
 }
 
 static const struct fuse_lowlevel_ops tfs_ops = {
@@ -774,6 +791,14 @@ int main(int argc, char **argv)
 	g.se = fuse_session_new(&args, &tfs_ops, sizeof(tfs_ops), NULL);
 	if (!g.se)
 		die("fuse_session_new failed");
+	/*
+	 * libfuse installs its handlers only over SIG_DFL, and a shell starts
+	 * background jobs with SIGINT ignored: without this, "testfs ... &"
+	 * in a test script would not exit on SIGINT.
+	 */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	if (fuse_set_signal_handlers(g.se) != 0)
 		die("fuse_set_signal_handlers failed");
 	if (fuse_session_mount(g.se, mountpoint) != 0)
