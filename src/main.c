@@ -49,6 +49,7 @@ struct args {
 	char *state_dir;
 	bool no_state;
 	bool quiet;
+	bool quiet_empty; /* an error about the arguments was printed already */
 	bool verbose;
 	char **files;
 	size_t nfiles;
@@ -373,7 +374,7 @@ static int parse_argv(int argc, char *argv[], struct args *a)
 
 /* Writes the report in the chosen format; 0 or a negative errno (already
  * reported). */
-static int render_output(const struct args *a, const struct report *rep, int *ret_failed)
+static int render_output(struct args *a, const struct report *rep, int *ret_failed)
 {
 	int r = 0;
 
@@ -383,14 +384,24 @@ static int render_output(const struct args *a, const struct report *rep, int *re
 	case OUTPUT_TABLE:
 		r = render_table(rep, &a->table, stdout);
 		break;
-	case OUTPUT_DF:
+	case OUTPUT_DF: {
+		size_t shown = 0;
+
 		(void)fflush(stderr);
-		r = render_df(rep, &a->df, a->filter.all, stdout, stderr);
+		r = render_df(rep, &a->df, a->filter.all, stdout, stderr, &shown);
 		if (r >= 0) {
 			*ret_failed = r;
+			/* As df: an empty listing is a failure, said only if
+			 * nothing else was said already. */
+			if (shown == 0) {
+				if (r == 0 && !a->quiet_empty)
+					fprintf(stderr, "fsprobe: no file systems processed\n");
+				*ret_failed = r + 1;
+			}
 			r = 0;
 		}
 		break;
+	}
 	}
 	if (r < 0 || fflush(stdout) != 0 || ferror(stdout)) {
 		if (r >= 0)
@@ -430,10 +441,11 @@ static int run(int argc, char *argv[])
 			if (r < 0) {
 				/* As df: name the argument, go on with the rest. */
 				fprintf(stderr, "fsprobe: %s: %s\n", a.files[i], strerror(-r));
-				trouble = true;
+				trouble = a.quiet_empty = true;
 			}
 		}
-	} else if (a.format == OUTPUT_DF) {
+	} else if (a.df.enabled) {
+		/* df's options bring df's choice of mounts, in JSON too */
 		r = df_select(&rep, &t, &a.filter, &a.df);
 		if (r < 0) {
 			fprintf(stderr, "fsprobe: %s\n", strerror(-r));

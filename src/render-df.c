@@ -311,7 +311,8 @@ static int add_row(struct df_table *t, const struct df_row_in *in, const struct 
 	return 0;
 }
 
-int render_df(const struct report *r, const struct df_options *o, bool all, FILE *out, FILE *err)
+int render_df(const struct report *r, const struct df_options *o, bool all, FILE *out, FILE *err,
+	      size_t *ret_shown)
 {
 	_cleanup_(table_free) struct df_table t = {};
 	struct fs_usage total = { .frsize = 1 };
@@ -374,10 +375,9 @@ int render_df(const struct report *r, const struct df_options *o, bool all, FILE
 			return k;
 		shown++;
 	}
-	if (shown == 0) {
-		fprintf(err, "fsprobe: no file systems processed\n");
-		return failed + 1;
-	}
+	*ret_shown = shown;
+	if (shown == 0)
+		return failed;
 	if (o->total) {
 		bool has_source = false;
 		struct df_row_in in = { .source = "total", .fstype = "-", .file = NULL, .usage = &total };

@@ -21,6 +21,10 @@ enum {
 	COL_USED,
 	COL_AVAIL,
 	COL_USEP,
+	COL_ITOTAL,
+	COL_IUSED,
+	COL_IFREE,
+	COL_IUSEP,
 	COL_TARGET,
 	COL_DETAIL,
 	COL_ERROR,
@@ -51,6 +55,10 @@ static const struct colinfo infos[_COL_MAX] = {
 	[COL_USED] = { "USED", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "used (JSON: bytes)" },
 	[COL_AVAIL] = { "AVAIL", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "available (JSON: bytes)" },
 	[COL_USEP] = { "USE%", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "used percentage, as df" },
+	[COL_ITOTAL] = { "ITOTAL", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "inodes" },
+	[COL_IUSED] = { "IUSED", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "inodes used" },
+	[COL_IFREE] = { "IFREE", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "inodes free" },
+	[COL_IUSEP] = { "IUSE%", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "inodes used percentage, as df" },
 	[COL_TARGET] = { "TARGET", 0.30, 0, SCOLS_JSON_STRING, "mount point" },
 	[COL_DETAIL] = { "DETAIL", 0.20, 0, SCOLS_JSON_STRING, "why the mount is not ok" },
 	[COL_ERROR] = { "ERROR", 6, 0, SCOLS_JSON_STRING, "errno name behind the status" },
@@ -66,7 +74,8 @@ static const int default_human[] = { COL_STATUS, COL_LATENCY, COL_FSTYPE, COL_SO
 				     COL_USED, COL_AVAIL, COL_USEP, COL_TARGET, COL_DETAIL };
 static const int default_json[] = { COL_ID, COL_PARENT, COL_STATUS, COL_LATENCY, COL_ERROR, COL_HUNG,
 				    COL_SINCE, COL_FSTYPE, COL_SOURCE, COL_TARGET, COL_SIZE, COL_USED,
-				    COL_AVAIL, COL_USEP, COL_DETAIL, COL_ENGINE };
+				    COL_AVAIL, COL_USEP, COL_ITOTAL, COL_IUSED, COL_IFREE, COL_IUSEP,
+				    COL_DETAIL, COL_ENGINE };
 
 static int column_id(const char *name, size_t len)
 {
@@ -181,6 +190,27 @@ static char *cell(const struct report *r, const struct report_row *row, int col,
 		if (!usage)
 			return NULL;
 		pct = size_percent(usage_used_bytes(&res->usage) / MAX(res->usage.frsize, 1U), res->usage.bavail);
+		if (pct < 0)
+			return json ? NULL : strdup("-");
+		(void)snprintf(buf, bufsz, json ? "%d" : "%d%%", pct);
+		return strdup(buf);
+	}
+	case COL_ITOTAL:
+	case COL_IUSED:
+	case COL_IFREE:
+		if (!usage)
+			return NULL;
+		v = col == COL_ITOTAL ? res->usage.files
+		  : col == COL_IFREE  ? res->usage.ffree
+				      : (res->usage.files >= res->usage.ffree ? res->usage.files - res->usage.ffree : 0);
+		(void)snprintf(buf, bufsz, "%llu", (unsigned long long)v);
+		return strdup(buf);
+	case COL_IUSEP: {
+		int pct;
+		if (!usage)
+			return NULL;
+		pct = size_percent(res->usage.files >= res->usage.ffree ? res->usage.files - res->usage.ffree : 0,
+				   res->usage.ffree);
 		if (pct < 0)
 			return json ? NULL : strdup("-");
 		(void)snprintf(buf, bufsz, json ? "%d" : "%d%%", pct);

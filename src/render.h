@@ -29,5 +29,6 @@ int render_table(const struct report *r, const struct table_options *o, FILE *ou
 
 struct df_options;
 /* df's layout; unhealthy rows are named on err. Returns how many rows
- * failed (plus one when nothing was listed, as df), or -errno. */
-int render_df(const struct report *r, const struct df_options *o, bool all, FILE *out, FILE *err);
+ * failed, or -errno; prints nothing at all when no row is left. */
+int render_df(const struct report *r, const struct df_options *o, bool all, FILE *out, FILE *err,
+	      size_t *ret_shown);

@@ -63,6 +63,10 @@ t_require_fuse() {
 
 t_require_jq() { command -v jq >/dev/null || t_skip_all "jq not installed"; }
 
+# Mount points to unmount at the end, newest first (paths may hold spaces).
+t_add_mount() { T_MOUNTS="$1
+$T_MOUNTS"; }
+
 t_init() {
 	T_DIR=$(mktemp -d /tmp/fsprobe-test.XXXXXX)
 	trap t_cleanup EXIT
@@ -84,7 +88,7 @@ fuse_start() {
 		--ready "$T_DIR/$name.ready" "$@" </dev/null >"$T_DIR/$name.out" 2>&1 &
 	eval "PID_$name=$!"
 	T_PIDS="$T_PIDS $!"
-	T_MOUNTS="$mnt $T_MOUNTS"
+	t_add_mount "$mnt"
 	eval "MNT_$name=\$mnt"
 	for i in $(seq 100); do
 		[ -s "$T_DIR/$name.ready" ] && return 0
@@ -166,9 +170,10 @@ t_cleanup() {
 	local pid m
 	for pid in $T_PIDS; do kill -KILL "$pid" 2>/dev/null; done
 	for pid in $T_PIDS; do wait "$pid" 2>/dev/null; done
-	for m in $T_MOUNTS; do
-		grep -qF " $m " /proc/self/mountinfo 2>/dev/null && umount -l "$m" 2>/dev/null
-	done
+	while IFS= read -r m; do
+		# no mountpoint(1) test: it would stat a dead FUSE mount
+		[ -n "$m" ] && umount -l "$m" 2>/dev/null
+	done <<< "$T_MOUNTS"
 	if [ -n "$T_DIR" ] && ! t_wait_helpers_gone; then
 		echo "# helpers still pending after cleanup: $(t_registry_holders)" >&2
 	fi

@@ -1,0 +1,301 @@
+# Helpers of the scenarios that run INSIDE the test VM (bash, sourced).
+#
+# Results go to the share, which the host reads after the boot:
+#   $FSVM_OUT/tap        one "ok - ..." / "not ok - ..." / "# ..." per line;
+#                        the host numbers the assertions of all boots
+#   $FSVM_OUT/runs/      every fsprobe run: NAME.json, NAME.err, NAME.rc
+#   $FSVM_OUT/timings    one line per fsprobe run (for the README's figures)
+# Each line is also echoed to the console, so a boot log reads on its own.
+#
+# The VM is thrown away after each boot: nothing here cleans up after itself.
+
+set -u
+
+FSPROBE=/host/bin/fsprobe
+OUT=${FSVM_OUT:?}
+RUNS=$OUT/runs
+mkdir -p "$RUNS"
+: > "$OUT/tap"
+: > "$OUT/timings"
+
+# fsprobe's wall time may exceed --timeout by this much: the process must
+# start, parse mountinfo, print and exit, all under TCG emulation.
+SLACK_MS=${FSVM_SLACK_MS:-100}
+
+# Every mount the scenarios make lives here; the harness' own mount points
+# never collide with the host /usr, the share or anything fsprobe must skip.
+MNT=/mnt
+
+up() { cut -d' ' -f1 /proc/uptime; }
+log() { echo "fsvm [$(up)] $*"; }
+
+tap() { echo "$*" >> "$OUT/tap"; echo "fsvm [$(up)] TAP $*"; }
+note() { local l; while IFS= read -r l; do tap "#   $l"; done <<< "$*"; }
+pass() { tap "ok - $*"; }
+fail() { tap "not ok - $*"; }
+
+# Microseconds from bash's EPOCHREALTIME: no process is started to read the
+# clock, so the measurement covers fsprobe's own fork, exec and exit only.
+now_us() { local t=$EPOCHREALTIME; echo $(( 10#${t/./} )); }
+
+# DUR ("2s", "500ms", "1.5s") to milliseconds, for the time assertions.
+dur_ms() {
+    case $1 in
+        *ms) echo "${1%ms}" ;;
+        *s)  awk -v s="${1%s}" 'BEGIN { printf "%d\n", s * 1000 + 0.5 }' ;;
+        *)   awk -v s="$1" 'BEGIN { printf "%d\n", s * 1000 + 0.5 }' ;;
+    esac
+}
+
+# ---------------------------------------------------------------- fsprobe runs
+
+# fsp NAME ENGINE TIMEOUT [ARGS...]
+#   One fsprobe --json run with the engine's own state directory, so the two
+#   engines never see each other's pending requests.  Sets:
+#   RUN (path prefix of its files), RC, MS (wall time until reaped, ms),
+#   TMO_MS, ENGINE.
+fsp() {
+    local name=$1 engine=$2 tmo=$3 t0 t1 p g
+    shift 3
+    RUN=$RUNS/$name.$engine
+    ENGINE=$engine
+    TMO_MS=$(dur_ms "$tmo")
+    t0=$(now_us)
+    "$FSPROBE" --json --engine="$engine" --state-dir "/run/fsprobe-$engine" \
+        --timeout "$tmo" "$@" > "$RUN.json" 2> "$RUN.err" < /dev/null &
+    p=$!
+    # If fsprobe itself ever hangs (the very bug it exists to prevent) the
+    # scenario goes on and reports it, instead of eating the boot's budget.
+    { sleep $(( TMO_MS / 1000 + 30 )) && kill -KILL $p; } < /dev/null > /dev/null 2>&1 &
+    g=$!
+    wait $p
+    RC=$?
+    t1=$(now_us)
+    kill $g 2> /dev/null
+    MS=$(( (t1 - t0) / 1000 ))
+    echo "$RC" > "$RUN.rc"
+    load_json
+    echo "$name $engine timeout_ms=$TMO_MS elapsed_ms=$MS rc=$RC" >> "$OUT/timings"
+    log "fsprobe $name/$engine: rc=$RC ${MS}ms (timeout ${TMO_MS}ms)"
+    if [ -s "$RUN.err" ]; then
+        log "fsprobe $name/$engine stderr: $(head -c 400 "$RUN.err")"
+    fi
+}
+
+# The last run's JSON as J["TARGET|FIELD"] = value ("null" for null): one jq
+# per run, since every process start costs ~50-200 ms under TCG.
+declare -A J
+load_json() {
+    local t f v
+    J=()
+    while IFS=$'\t' read -r t f v; do
+        J["$t|$f"]=$v
+    done < <(jq -r '.mounts[] | . as $m | to_entries[] |
+                    [$m.target, .key, (if .value == null then "null" else (.value | tostring) end)] |
+                    @tsv' "$RUN.json" 2> /dev/null)
+}
+
+# jfield TARGET FIELD: "" when the mount is not in the output.
+jfield() { echo "${J["$1|$2"]-}"; }
+
+# targets FSTYPE-REGEX: the targets of the last run's mounts of these types.
+targets() {
+    local k
+    for k in "${!J[@]}"; do
+        [[ $k == *"|fstype" && ${J[$k]} =~ ^($1)$ ]] && echo "${k%|fstype}"
+    done
+    return 0
+}
+
+# What to show when an assertion on the last run fails.
+explain_run() {
+    note "fsprobe $RUN (rc=$RC, ${MS}ms):"
+    if jq -e . "$RUN.json" > /dev/null 2>&1; then
+        note "$(jq -c '.mounts[] | {id, parent, target, fstype, status, error, hung, detail}' "$RUN.json")"
+    else
+        note "$(head -c 2000 "$RUN.json")"
+    fi
+    [ -s "$RUN.err" ] && note "stderr: $(head -c 1000 "$RUN.err")"
+    return 0
+}
+
+# expect_status TARGET REGEX: the mount's status in the last run.
+expect_status() {
+    local got
+    got=$(jfield "$1" status)
+    if [[ $got =~ ^($2)$ ]]; then
+        pass "$ENGINE: $1 is $got ($CASE)"
+    else
+        fail "$ENGINE: $1 is $2 ($CASE)"
+        note "got status '${got:-<mount missing>}'"
+        explain_run
+    fi
+}
+
+# expect_field TARGET FIELD REGEX
+expect_field() {
+    local got
+    got=$(jfield "$1" "$2")
+    if [[ $got =~ ^($3)$ ]]; then
+        pass "$ENGINE: $1 $2 is $got ($CASE)"
+    else
+        fail "$ENGINE: $1 $2 matches /$3/ ($CASE)"
+        note "got $2 '$got'"
+        explain_run
+    fi
+}
+
+# expect_rc WANT
+expect_rc() {
+    if [ "$RC" = "$1" ]; then
+        pass "$ENGINE: exit status $RC ($CASE)"
+    else
+        fail "$ENGINE: exit status $1 ($CASE)"
+        note "got $RC"
+        explain_run
+    fi
+}
+
+# expect_on_time: wall time within --timeout plus the slack.
+expect_on_time() {
+    local max=$(( TMO_MS + SLACK_MS ))
+    if [ "$MS" -le "$max" ]; then
+        pass "$ENGINE: returned in ${MS}ms <= ${TMO_MS}+${SLACK_MS}ms ($CASE)"
+    else
+        fail "$ENGINE: returned within ${TMO_MS}+${SLACK_MS}ms ($CASE)"
+        note "took ${MS}ms"
+    fi
+}
+
+# expect_basics RC: exit status, JSON well-formed, returned on time, and a
+# lingering helper holds neither our stdout nor our stderr.
+expect_basics() {
+    if jq -e '.mounts | type == "array"' "$RUN.json" > /dev/null 2>&1; then
+        expect_rc "$1"
+    else
+        fail "$ENGINE: valid JSON output ($CASE)"
+        explain_run
+    fi
+    expect_on_time
+    local h bad=
+    for h in $(helpers "$ENGINE"); do
+        if ls -l "/proc/$h/fd" 2> /dev/null | grep -qF -e "$RUN.json" -e "$RUN.err"; then
+            bad="$bad $h"
+        fi
+    done
+    [ -z "$bad" ] || { fail "$ENGINE: lingering helper(s)$bad hold fsprobe's stdout/stderr ($CASE)"; }
+}
+
+# ---------------------------------------------------------------- helpers
+
+# helpers ENGINE: PIDs of processes that hold the engine's pending-request
+# registry open: fsprobe helpers whose requests have not returned yet.
+helpers() {
+    find /proc/[0-9]*/fd -maxdepth 1 -lname "/run/fsprobe-$1/*" 2> /dev/null |
+        cut -d/ -f3 | sort -u | grep -vx "$$"
+    return 0
+}
+
+# wait_helpers_gone ENGINE SECONDS
+wait_helpers_gone() {
+    local i
+    for i in $(seq $(( $2 * 5 ))); do
+        [ -z "$(helpers "$1")" ] && return 0
+        sleep 0.2
+    done
+    [ -z "$(helpers "$1")" ]
+}
+
+# pstate PID: "STATE wchan" of the process or any of its threads in D state.
+pstate() {
+    local t s w
+    for t in /proc/$1/task/*; do
+        s=$(sed 's/.*) //' "$t/stat" 2> /dev/null | cut -d' ' -f1)
+        w=$(cat "$t/wchan" 2> /dev/null)
+        [ "$s" = D ] && { echo "D $w"; return; }
+    done
+    echo "$(sed 's/.*) //' "/proc/$1/stat" 2> /dev/null | cut -d' ' -f1) -"
+}
+
+# ---------------------------------------------------------------- mounts and faults
+
+# Mount options of the scenarios.  soft NFS: timeo=10,retrans=2 fails the
+# first request of a dead server after ~21 s (EIO), later ones after ~3 s.
+# soft CIFS: echo_interval=3 gives up reconnecting after ~24 s (EHOSTDOWN),
+# later requests fail after the 10 s a reconnect wait lasts.  nosharesock:
+# its own TCP connection, so it does not share the hard mount's fate.
+NFS_HARD="vers=4.2,hard"
+NFS_SOFT="vers=4.2,soft,timeo=10,retrans=2"
+CIFS_AUTH="username=tester,password=secret,vers=3.1.1"
+CIFS_HARD="$CIFS_AUTH,hard"
+CIFS_SOFT="$CIFS_AUTH,soft,nosharesock,echo_interval=3"
+
+# mnt TYPE SOURCE TARGET OPTIONS
+mnt() {
+    mkdir -p "$3"
+    if mount -t "$1" "$2" "$3" -o "$4"; then
+        log "mounted $2 on $3 ($1, $4)"
+    else
+        fail "setup: mount $2 on $3"
+        return 1
+    fi
+}
+
+# Cut both servers off: every packet to or from the NFS and SMB ports is
+# dropped, so the TCP connections stay "established" and nothing errors out:
+# the server simply stops answering, as a crashed or partitioned one does.
+cut_servers() {
+    nft -f - <<'EOF'
+table inet fsvm_cut {
+    chain input {
+        type filter hook input priority 0; policy accept;
+        tcp dport { 2049, 445 } drop
+        tcp sport { 2049, 445 } drop
+    }
+}
+EOF
+}
+uncut_servers() { nft delete table inet fsvm_cut; }
+
+smbd_pids() {
+    local p c
+    for p in /proc/[0-9]*; do
+        read -r c < "$p/comm" 2> /dev/null && [ "$c" = smbd ] && echo "${p#/proc/}"
+    done
+    return 0
+}
+# A frozen server: TCP still accepts and acknowledges, nothing answers.
+freeze_smbd() { kill -STOP $(smbd_pids); }
+thaw_smbd() { kill -CONT $(smbd_pids); }
+
+# wait_reachable SECONDS PATH...: the harness' own readiness check (not
+# fsprobe's): coreutils stat --cached=never, which forces a round trip as
+# long as the format asks for more than the inode number.
+wait_reachable() {
+    local secs=$1 p i ok
+    shift
+    for i in $(seq "$secs"); do
+        ok=1
+        for p in "$@"; do
+            timeout -s KILL 3 stat --cached=never -c '%i %s %Y' "$p" > /dev/null 2>&1 || { ok=; break; }
+        done
+        [ -n "$ok" ] && return 0
+        sleep 1
+    done
+    return 1
+}
+
+# The NFS op counters of the mount at TARGET (/proc/self/mountstats):
+# "OP: ops transmissions ..."; prints the transmissions of OP.
+nfs_op_trans() {
+    awk -v m="$1" -v op="$2:" '
+        $1 == "device" { cur = ($5 == m) }
+        cur && $1 == op { print $3; exit }' /proc/self/mountstats
+}
+
+finish() {
+    local n f
+    n=$(grep -c '^ok' "$OUT/tap")
+    f=$(grep -c '^not ok' "$OUT/tap")
+    log "scenario done: $n passed, $f failed"
+}
