@@ -1,13 +1,16 @@
 /* The helper process: issues every probe request, streams one record per
- * answer to the front, and holds each mount's slot in the pending registry
+ * answer to its parent, and holds each mount's slot in the pending registry
  * while a request on it is in flight.
  *
  * It is the only fsprobe process that touches a probed mount, so it is the
- * one that may get stuck in the kernel: nothing waits for it. It never
- * issues a request on a mount whose nearest probed ancestor has not
- * answered (the path walk would queue behind the hung lookup, unkillably),
- * never issues a second request on a mount, and once the front has gone it
- * issues nothing new and exits as soon as its last request returns. */
+ * one that may get stuck in the kernel: nothing waits for it. It takes its
+ * work either as a fixed list of jobs inherited through fork() (one CLI
+ * run) or as a stream of requests on a pipe (the daemon's long-lived
+ * helper), or both. It never issues a request on a mount whose nearest
+ * probed ancestor has not answered (the path walk would queue behind the
+ * hung lookup, unkillably), never issues a second request on a mount that
+ * has one in flight, and once its parent has gone it issues nothing new and
+ * exits as soon as its last request returns. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -24,67 +27,117 @@
 #include "util.h"
 
 struct helper_job {
-	const struct probe_job *job;
+	uint32_t token;		/* what the records call it */
+	const char *path;
+	int mnt_id;
+	bool want_usage;
+	bool owned;		/* allocated for a streamed request */
+	bool locked;		/* holds its slot in the pending registry */
 	struct statx stx;	/* written by the kernel, maybe long after */
 	struct statfs sfs;
 	uint64_t issued_ns;
-	ssize_t first_child, next_sibling;
-	bool locked;
+	ssize_t first_child, next_sibling; /* fixed jobs: the gate tree */
 };
 
 struct helper {
-	struct helper_job *jobs;
-	size_t n;
+	/* Engine requests name jobs by slot. Jobs never move: the kernel
+	 * writes into them; only this array of pointers grows. */
+	struct helper_job **slots;
+	size_t nslots, cap;
+	uint32_t *free_slots; /* a stack of slots whose job is done */
+	size_t nfree;
 	struct uring_engine *uring;
 	struct thread_engine *threads;
-	int out_fd, pending_fd;
+	int out_fd, req_fd, pending_fd;
+	uint8_t *req_buf;
+	size_t req_have;
 	unsigned inflight;
-	bool front_gone;
+	bool parent_gone;
 };
 
 static void send_record(struct helper *h, struct probe_record *rec)
 {
 	ssize_t l;
 
-	if (h->front_gone)
+	if (h->parent_gone)
 		return;
 	do
 		l = write(h->out_fd, rec, sizeof(*rec));
 	while (l < 0 && errno == EINTR);
 	if (l != (ssize_t)sizeof(*rec))
-		h->front_gone = true; /* EPIPE: the front met its deadline */
+		h->parent_gone = true; /* EPIPE: the front met its deadline */
 }
 
-static void job_finish(struct helper *h, uint32_t j)
+static int slot_add(struct helper *h, struct helper_job *j, uint32_t *ret_slot)
 {
-	struct helper_job *hj = &h->jobs[j];
+	if (h->nfree > 0)
+		*ret_slot = h->free_slots[--h->nfree];
+	else {
+		if (h->nslots == h->cap) {
+			size_t cap = h->cap ? h->cap * 2 : 64;
+			struct helper_job **s = reallocarray(h->slots, cap, sizeof(*s));
+			uint32_t *f;
+
+			if (!s)
+				return -ENOMEM;
+			h->slots = s;
+			/* Every slot can be free at once: size the stack alike. */
+			f = reallocarray(h->free_slots, cap, sizeof(*f));
+			if (!f)
+				return -ENOMEM;
+			h->free_slots = f;
+			h->cap = cap;
+		}
+		*ret_slot = (uint32_t)h->nslots++;
+	}
+	h->slots[*ret_slot] = j;
+	return 0;
+}
+
+static void job_finish(struct helper *h, uint32_t slot)
+{
+	struct helper_job *hj = h->slots[slot];
 
 	if (hj->locked)
-		(void)pending_release(h->pending_fd, hj->job->mnt_id);
+		(void)pending_release(h->pending_fd, hj->mnt_id);
 	hj->locked = false;
 	h->inflight--;
+	if (hj->owned) {
+		/* The kernel is done with its buffers: the request returned. */
+		free((char *)hj->path);
+		free(hj);
+		h->slots[slot] = NULL;
+		h->free_slots[h->nfree++] = slot;
+	}
 }
 
-static void submit(struct helper *h, uint32_t j)
+static void submit(struct helper *h, uint32_t slot)
 {
-	struct helper_job *hj = &h->jobs[j];
+	struct helper_job *hj = h->slots[slot];
 	int r;
 
-	if (h->front_gone)
+	if (h->parent_gone) {
+		if (hj->owned) {
+			h->inflight++;
+			job_finish(h, slot);
+		}
 		return;
+	}
 	if (h->pending_fd >= 0) {
 		struct pending_info busy;
 
-		r = pending_acquire(h->pending_fd, hj->job->mnt_id, &busy);
+		r = pending_acquire(h->pending_fd, hj->mnt_id, &busy);
 		if (r == -EBUSY) {
 			struct probe_record rec = {
 				.type = RECORD_PENDING,
-				.job = j,
+				.job = hj->token,
 				.a = busy.pid,
 				.since_boot_ns = busy.since_boot_ns,
 				.since_real_ns = busy.since_real_ns,
 			};
 			send_record(h, &rec);
+			h->inflight++;
+			job_finish(h, slot);
 			return;
 		}
 		/* Any other registry failure: probe anyway, unguarded. */
@@ -92,32 +145,35 @@ static void submit(struct helper *h, uint32_t j)
 	}
 	hj->issued_ns = now_mono_ns();
 	h->inflight++;
-	if (h->uring)
-		r = uring_engine_submit_statx(h->uring, j, hj->job->path, &hj->stx);
-	else
-		r = thread_engine_submit(h->threads, j, PROBE_OP_STATX, hj->job->path, &hj->stx);
+	if (h->uring) {
+		r = uring_engine_reserve(h->uring, h->inflight);
+		if (r == 0)
+			r = uring_engine_submit_statx(h->uring, slot, hj->path, &hj->stx);
+	} else
+		r = thread_engine_submit(h->threads, slot, PROBE_OP_STATX, hj->path, &hj->stx);
 	if (r < 0) {
-		struct probe_record rec = { .type = RECORD_STATX, .job = j, .err = -r };
+		struct probe_record rec = { .type = RECORD_STATX, .job = hj->token, .err = -r };
 		send_record(h, &rec);
-		job_finish(h, j);
+		job_finish(h, slot);
 	}
 }
 
-static void submit_children(struct helper *h, uint32_t j)
+static void submit_children(struct helper *h, uint32_t slot)
 {
-	for (ssize_t c = h->jobs[j].first_child; c >= 0; c = h->jobs[c].next_sibling)
+	for (ssize_t c = h->slots[slot]->first_child; c >= 0; c = h->slots[c]->next_sibling)
 		submit(h, (uint32_t)c);
 }
 
-static void on_done(void *userdata, uint32_t j, enum probe_op op, int res)
+static void on_done(void *userdata, uint32_t slot, enum probe_op op, int res)
 {
 	struct helper *h = userdata;
 	struct helper_job *hj;
-	struct probe_record rec = { .job = j, .err = res < 0 ? -res : 0 };
+	struct probe_record rec = { .err = res < 0 ? -res : 0 };
 
-	if (j >= h->n)
+	if (slot >= h->nslots || !h->slots[slot])
 		return;
-	hj = &h->jobs[j];
+	hj = h->slots[slot];
+	rec.job = hj->token;
 	if (op == PROBE_OP_STATFS) {
 		rec.type = RECORD_STATFS;
 		if (res == 0)
@@ -130,7 +186,7 @@ static void on_done(void *userdata, uint32_t j, enum probe_op op, int res)
 				.ffree = (uint64_t)hj->sfs.f_ffree,
 			};
 		send_record(h, &rec);
-		job_finish(h, j);
+		job_finish(h, slot);
 		return;
 	}
 
@@ -142,20 +198,83 @@ static void on_done(void *userdata, uint32_t j, enum probe_op op, int res)
 
 	/* A denied parent still lets the path walk through (or fail fast). */
 	if (res == 0 || res == -EACCES || res == -EPERM)
-		submit_children(h, j);
+		submit_children(h, slot);
 
 	/* The statfs is the same mount's second request, issued only after
 	 * the first returned: the one-request rule holds, and the slot stays
 	 * locked until it is answered. */
-	if (res == 0 && hj->job->want_usage && !h->front_gone &&
-	    thread_engine_submit(h->threads, j, PROBE_OP_STATFS, hj->job->path, &hj->sfs) == 0)
+	if (res == 0 && hj->want_usage && !h->parent_gone &&
+	    thread_engine_submit(h->threads, slot, PROBE_OP_STATFS, hj->path, &hj->sfs) == 0)
 		return;
-	job_finish(h, j);
+	job_finish(h, slot);
+}
+
+/* Reads whole requests from the stream; a partial one waits for more. */
+static void read_requests(struct helper *h)
+{
+	for (;;) {
+		ssize_t l = read(h->req_fd, h->req_buf + h->req_have, PROBE_REQUEST_MAX - h->req_have);
+		size_t off = 0;
+
+		if (l < 0 && errno == EINTR)
+			continue;
+		if (l <= 0) {
+			if (l == 0 || errno != EAGAIN) {
+				/* The parent closed the stream: no more work. */
+				(void)close(h->req_fd);
+				h->req_fd = -1;
+			}
+			return;
+		}
+		h->req_have += (size_t)l;
+		while (h->req_have - off >= sizeof(struct probe_request)) {
+			struct probe_request rq;
+			struct helper_job *hj;
+			uint32_t slot;
+
+			memcpy(&rq, h->req_buf + off, sizeof(rq));
+			if (rq.flags & PROBE_REQUEST_PING) {
+				struct probe_record pong = { .type = RECORD_PONG, .job = rq.token };
+				send_record(h, &pong);
+				off += sizeof(rq);
+				continue;
+			}
+			if (rq.path_len == 0 || rq.path_len > PROBE_REQUEST_MAX - sizeof(rq) - 1) {
+				/* Corrupt stream: our own parent wrote it, so this
+				 * is a bug; stop taking requests rather than guess. */
+				(void)close(h->req_fd);
+				h->req_fd = -1;
+				return;
+			}
+			if (h->req_have - off < sizeof(rq) + rq.path_len)
+				break;
+			hj = calloc(1, sizeof(*hj));
+			if (hj)
+				hj->path = strndup((const char *)h->req_buf + off + sizeof(rq), rq.path_len);
+			if (!hj || !hj->path || slot_add(h, hj, &slot) < 0) {
+				struct probe_record rec = { .type = RECORD_STATX, .job = rq.token, .err = ENOMEM };
+				if (hj)
+					free((char *)hj->path);
+				free(hj);
+				send_record(h, &rec);
+			} else {
+				hj->token = rq.token;
+				hj->mnt_id = rq.mnt_id;
+				hj->want_usage = rq.flags & PROBE_REQUEST_USAGE;
+				hj->owned = true;
+				hj->first_child = hj->next_sibling = -1;
+				submit(h, slot);
+			}
+			off += sizeof(rq) + rq.path_len;
+		}
+		memmove(h->req_buf, h->req_buf + off, h->req_have - off);
+		h->req_have -= off;
+	}
 }
 
 /* Detaches from everything the caller gave us: a lingering helper must not
  * keep a pipeline, a terminal or a test harness's descriptors open. */
-static int detach(int *out_fd)
+static int detach(int *out_fd, int *req_fd)
 {
 	int devnull, fd;
 
@@ -164,6 +283,8 @@ static int detach(int *out_fd)
 	(void)signal(SIGPIPE, SIG_IGN);
 	(void)signal(SIGINT, SIG_IGN);
 	(void)signal(SIGHUP, SIG_IGN);
+	(void)signal(SIGTERM, SIG_DFL);
+	(void)signal(SIGCHLD, SIG_DFL);
 
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (devnull < 0)
@@ -171,48 +292,63 @@ static int detach(int *out_fd)
 	for (fd = 0; fd <= 2; fd++)
 		if (devnull != fd && dup2(devnull, fd) < 0)
 			return -errno;
-	if (*out_fd != 3) {
-		if (dup3(*out_fd, 3, O_CLOEXEC) < 0)
+	if (dup3(*out_fd, 3, O_CLOEXEC) < 0)
+		return -errno;
+	*out_fd = 3;
+	if (*req_fd >= 0) {
+		if (dup3(*req_fd, 4, O_CLOEXEC) < 0)
 			return -errno;
-		*out_fd = 3;
+		*req_fd = 4;
+		(void)fcntl(4, F_SETFL, O_NONBLOCK);
 	}
-	(void)close_range(4, ~0U, 0);
+	(void)close_range(*req_fd >= 0 ? 5 : 4, ~0U, 0);
 	/* Our cwd may be on a hung mount: leave it for good. */
 	if (chdir("/") < 0)
 		return -errno;
 	return 0;
 }
 
-int helper_main(const struct probe_job *jobs, size_t n, const struct probe_options *o, int out_fd)
+int helper_main(const struct probe_job *jobs, size_t n, const struct probe_options *o, int out_fd, int req_fd)
 {
-	struct helper h = { .n = n, .out_fd = out_fd, .pending_fd = -1 };
+	struct helper h = { .out_fd = out_fd, .req_fd = req_fd, .pending_fd = -1 };
 	struct probe_record rec = { .type = RECORD_ENGINE };
+	struct helper_job *fixed;
 	int r;
 
-	r = detach(&h.out_fd);
-	if (r < 0)
+	/* The two descriptors may sit where detach() moves them: park them
+	 * above the range first. */
+	if (h.out_fd < 5)
+		h.out_fd = fcntl(h.out_fd, F_DUPFD_CLOEXEC, 5);
+	if (h.req_fd >= 0 && h.req_fd < 5)
+		h.req_fd = fcntl(h.req_fd, F_DUPFD_CLOEXEC, 5);
+	if (h.out_fd < 0 || detach(&h.out_fd, &h.req_fd) < 0)
 		return 1;
 
-	h.jobs = calloc(MAX(n, 1U), sizeof(*h.jobs));
-	if (!h.jobs)
+	fixed = calloc(MAX(n, 1U), sizeof(*fixed));
+	h.req_buf = malloc(PROBE_REQUEST_MAX);
+	if (!fixed || !h.req_buf)
 		return 1;
 	for (size_t i = 0; i < n; i++) {
-		h.jobs[i].job = &jobs[i];
-		h.jobs[i].first_child = -1;
-		h.jobs[i].next_sibling = -1;
+		uint32_t slot;
+
+		fixed[i] = (struct helper_job){ .token = (uint32_t)i, .path = jobs[i].path, .mnt_id = jobs[i].mnt_id,
+						.want_usage = jobs[i].want_usage, .first_child = -1,
+						.next_sibling = -1 };
+		if (slot_add(&h, &fixed[i], &slot) < 0)
+			return 1;
 	}
 	for (size_t i = n; i-- > 0;) {
 		ssize_t d = jobs[i].dep;
 		if (d >= 0 && (size_t)d < n) {
-			h.jobs[i].next_sibling = h.jobs[d].first_child;
-			h.jobs[d].first_child = (ssize_t)i;
+			fixed[i].next_sibling = fixed[d].first_child;
+			fixed[d].first_child = (ssize_t)i;
 		}
 	}
 
 	/* statfs always needs threads; statx goes to io_uring when it works.
-	 * statx and statfs of one mount never overlap, so n + 1 workers is
-	 * the most that can ever be busy. */
-	r = thread_engine_new((unsigned)n + 1, &h.threads);
+	 * statx and statfs of one mount never overlap, so one worker per
+	 * request in flight is the most that can ever be busy. */
+	r = thread_engine_new(req_fd >= 0 ? THREAD_ENGINE_UNBOUNDED : (unsigned)n + 1, &h.threads);
 	if (r < 0)
 		return 1;
 	if (o->engine != PROBE_ENGINE_THREADS) {
@@ -242,21 +378,24 @@ int helper_main(const struct probe_job *jobs, size_t n, const struct probe_optio
 	if (h.uring)
 		(void)uring_engine_flush(h.uring);
 
-	while (h.inflight > 0) {
-		struct pollfd p[2] = {
+	while (h.inflight > 0 || (h.req_fd >= 0 && !h.parent_gone)) {
+		struct pollfd p[3] = {
 			{ .fd = thread_engine_fd(h.threads), .events = POLLIN },
 			{ .fd = h.uring ? uring_engine_fd(h.uring) : -1, .events = POLLIN },
+			{ .fd = h.parent_gone ? -1 : h.req_fd, .events = POLLIN },
 		};
 
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
+		if (poll(p, 3, -1) < 0 && errno != EINTR)
 			break;
 		(void)thread_engine_reap(h.threads, on_done, &h);
-		if (h.uring) {
+		if (h.uring)
 			(void)uring_engine_reap(h.uring, on_done, &h);
+		if (p[2].revents)
+			read_requests(&h);
+		if (h.uring)
 			(void)uring_engine_flush(h.uring);
-		}
 	}
-	/* Nothing in flight: everything locked has been released. Exit
-	 * without running atexit handlers of the front's libraries. */
+	/* Nothing in flight: everything locked has been released. The caller
+	 * _exit()s without running the parent's atexit handlers. */
 	return 0;
 }

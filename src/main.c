@@ -6,12 +6,14 @@
 #include <errno.h>
 #include <getopt.h>
 #include <locale.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 #include "cleanup.h"
+#include "daemon.h"
 #include "df.h"
 #include "macro.h"
 #include "mounts.h"
@@ -21,6 +23,7 @@
 #include "render.h"
 #include "report.h"
 #include "size.h"
+#include "textfile.h"
 #include "util.h"
 
 enum {
@@ -36,6 +39,8 @@ enum {
 enum output_format {
 	OUTPUT_TABLE, /* libsmartcols: table, JSON, raw, pairs */
 	OUTPUT_DF,    /* GNU df's layout */
+	OUTPUT_NAGIOS,	   /* monitoring plugin: first line, perfdata, exit 0-3 */
+	OUTPUT_PROMETHEUS, /* exposition format, to stdout or --textfile */
 };
 
 struct args {
@@ -53,6 +58,11 @@ struct args {
 	bool verbose;
 	char **files;
 	size_t nfiles;
+	struct nagios_options nagios;
+	const char *textfile;	/* --textfile: written atomically, not stdout */
+	char **plugin_paths;	/* check_fsprobe's -p and FILE arguments */
+	struct daemon_options daemon;
+	bool daemon_mode;
 };
 
 static void free_types(char **l)
@@ -68,6 +78,7 @@ static void args_done(struct args *a)
 	free(a->filter.types);
 	free(a->filter.exclude_types);
 	free(a->state_dir);
+	free(a->plugin_paths);
 }
 
 static void usage(FILE *out)
@@ -117,6 +128,18 @@ static void usage(FILE *out)
 	      "With these, the mounts are df's (every real file system, one per device)\n"
 	      "and an unhealthy one shows '-' and is named on stderr.\n"
 	      "\n"
+	      "Monitoring (see also check_fsprobe --help):\n"
+	      "      --nagios              Nagios/Icinga plugin output; exit 0 OK, 1 WARNING,\n"
+	      "                            2 CRITICAL, 3 UNKNOWN\n"
+	      "      --warning RANGE       with --nagios: WARNING on percent used (80, ~:80)\n"
+	      "                            or bytes available (10GB:)\n"
+	      "      --critical RANGE      with --nagios: CRITICAL likewise\n"
+	      "      --iwarning RANGE      with --nagios: WARNING on percent of inodes used\n"
+	      "      --icritical RANGE     with --nagios: CRITICAL likewise\n"
+	      "      --prometheus          Prometheus exposition format\n"
+	      "      --textfile PATH       write it to PATH atomically, for node_exporter's\n"
+	      "                            textfile collector\n"
+	      "\n"
 	      "      --help                this help\n"
 	      "  -V, --version             version\n"
 	      "\n"
@@ -153,6 +176,31 @@ static int append_types(char ***list, const char *arg)
 	return 0;
 }
 
+/* What is wrong with a range threshold_parse() refused. */
+static const char *threshold_error(int r, bool inodes)
+{
+	if (r == -EDOM)
+		return "as a range a bare size alerts when MORE is free; write 10GB: to alert below 10GB free";
+	if (r == -ERANGE)
+		return "the range starts above its end";
+	return inodes ? "expected a range of percent used such as 90, ~:90 or @95:100"
+		      : "expected a range of percent used such as 80 or @90:100, or of bytes free such as 10GB:";
+}
+
+/* Sets the threshold of --warning, --critical, --iwarning or --icritical
+ * (check_fsprobe's -w, -c, -W, -K): the inode ones take percent only. */
+static int set_threshold(struct nagios_options *n, const char *name, const char *arg)
+{
+	struct threshold *t = streq(name, "warning")    ? &n->warning
+			    : streq(name, "critical") ? &n->critical
+			    : streq(name, "iwarning") ? &n->iwarning
+						      : &n->icritical;
+
+	return threshold_parse(arg, name[0] == 'i' ? THRESHOLD_ALLOW_PERCENT
+						   : THRESHOLD_ALLOW_PERCENT | THRESHOLD_ALLOW_BYTES,
+			       t);
+}
+
 enum {
 	OPT_TIMEOUT = 0x100,
 	OPT_ENGINE,
@@ -162,9 +210,21 @@ enum {
 	OPT_PAIRS,
 	OPT_LIST_COLUMNS,
 	OPT_HELP,
+	OPT_DAEMON,
+	OPT_INTERVAL,
+	OPT_EXEC_ON_CHANGE,
+	OPT_ABORT_FUSE_AFTER,
+	OPT_MAX_CYCLES,
 	OPT_TOTAL,
 	OPT_OUTPUT,
 	OPT_SYNC,
+	OPT_NAGIOS,
+	OPT_PROMETHEUS,
+	OPT_TEXTFILE,
+	OPT_WARNING,
+	OPT_CRITICAL,
+	OPT_IWARNING,
+	OPT_ICRITICAL,
 };
 
 /* Returns 1 to go on, 0 to exit successfully (help, version), -EINVAL on a
@@ -200,6 +260,18 @@ static int parse_argv(int argc, char *argv[], struct args *a)
 		{ "output", optional_argument, NULL, OPT_OUTPUT },
 		{ "sync", no_argument, NULL, OPT_SYNC },
 		{ "no-sync", no_argument, NULL, OPT_SYNC },
+		{ "nagios", no_argument, NULL, OPT_NAGIOS },
+		{ "warning", required_argument, NULL, OPT_WARNING },
+		{ "critical", required_argument, NULL, OPT_CRITICAL },
+		{ "iwarning", required_argument, NULL, OPT_IWARNING },
+		{ "icritical", required_argument, NULL, OPT_ICRITICAL },
+		{ "prometheus", no_argument, NULL, OPT_PROMETHEUS },
+		{ "textfile", required_argument, NULL, OPT_TEXTFILE },
+		{ "daemon", no_argument, NULL, OPT_DAEMON },
+		{ "interval", required_argument, NULL, OPT_INTERVAL },
+		{ "exec-on-change", required_argument, NULL, OPT_EXEC_ON_CHANGE },
+		{ "abort-fuse-after", required_argument, NULL, OPT_ABORT_FUSE_AFTER },
+		{ "max-cycles", required_argument, NULL, OPT_MAX_CYCLES },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, 'V' },
 		{}
@@ -342,6 +414,72 @@ static int parse_argv(int argc, char *argv[], struct args *a)
 		case OPT_SYNC:
 			/* sync(2) would block on every dead mount: never. */
 			break;
+		case OPT_DAEMON:
+			a->daemon_mode = true;
+			break;
+		case OPT_INTERVAL:
+		case OPT_ABORT_FUSE_AFTER:
+			r = parse_duration(optarg, c == OPT_INTERVAL ? &a->daemon.interval_ns : &a->daemon.abort_fuse_after_ns);
+			if (r < 0) {
+				fprintf(stderr, "fsprobe: invalid --%s '%s': expected a duration such as 15s or 2m\n",
+					c == OPT_INTERVAL ? "interval" : "abort-fuse-after", optarg);
+				return -EINVAL;
+			}
+			break;
+		case OPT_EXEC_ON_CHANGE:
+			if (optarg[0] != '/') {
+				fprintf(stderr, "fsprobe: --exec-on-change '%s' must be an absolute path (it is run without a shell)\n",
+					optarg);
+				return -EINVAL;
+			}
+			a->daemon.exec_on_change = optarg;
+			break;
+		case OPT_MAX_CYCLES: {
+			char *end;
+			errno = 0;
+			a->daemon.max_cycles = strtoull(optarg, &end, 10);
+			if (errno || *end || !*optarg || optarg[0] == '-') {
+				fprintf(stderr, "fsprobe: invalid --max-cycles '%s'\n", optarg);
+				return -EINVAL;
+			}
+			break;
+		}
+		case OPT_NAGIOS:
+		case OPT_PROMETHEUS:
+		case OPT_TEXTFILE: {
+			enum output_format f = c == OPT_NAGIOS ? OUTPUT_NAGIOS : OUTPUT_PROMETHEUS;
+
+			if ((a->format == OUTPUT_NAGIOS || a->format == OUTPUT_PROMETHEUS) && a->format != f) {
+				fprintf(stderr, "fsprobe: options --nagios and --prometheus are mutually exclusive\n");
+				return -EINVAL;
+			}
+			a->format = f;
+			if (c == OPT_TEXTFILE) {
+				if (!*optarg) {
+					fprintf(stderr, "fsprobe: --textfile needs a file name\n");
+					return -EINVAL;
+				}
+				a->textfile = optarg;
+			}
+			break;
+		}
+		case OPT_WARNING:
+		case OPT_CRITICAL:
+		case OPT_IWARNING:
+		case OPT_ICRITICAL: {
+			const char *name = c == OPT_WARNING    ? "warning"
+					 : c == OPT_CRITICAL ? "critical"
+					 : c == OPT_IWARNING ? "iwarning"
+							     : "icritical";
+
+			r = set_threshold(&a->nagios, name, optarg);
+			if (r < 0) {
+				fprintf(stderr, "fsprobe: invalid --%s '%s': %s\n", name, optarg,
+					threshold_error(r, name[0] == 'i'));
+				return -EINVAL;
+			}
+			break;
+		}
 		case OPT_HELP:
 			usage(stdout);
 			return 0;
@@ -352,6 +490,11 @@ static int parse_argv(int argc, char *argv[], struct args *a)
 			fprintf(stderr, "Try 'fsprobe --help' for more information.\n");
 			return -EINVAL;
 		}
+	}
+	if (a->format != OUTPUT_NAGIOS && (a->nagios.warning.set || a->nagios.critical.set ||
+					   a->nagios.iwarning.set || a->nagios.icritical.set)) {
+		fprintf(stderr, "fsprobe: --warning, --critical, --iwarning and --icritical need --nagios\n");
+		return -EINVAL;
 	}
 	for (char **t = a->filter.types; t && *t; t++)
 		if (mounts_type_in(a->filter.exclude_types, *t)) {
@@ -372,13 +515,242 @@ static int parse_argv(int argc, char *argv[], struct args *a)
 	return 1;
 }
 
+/* check_fsprobe's -t: the monitoring-plugins default. */
+#define PLUGIN_DEFAULT_TIMEOUT_NS (10 * NSEC_PER_SEC)
+/* The plugin must have printed its answer by -t: the probes get a tenth
+ * less, at most 0.5 s, for starting, printing and being reaped (measured
+ * at well under 100 ms, see the scenario tests). */
+#define PLUGIN_MARGIN_MAX_NS (500 * NSEC_PER_MSEC)
+
+static bool invoked_as_plugin(const char *argv0)
+{
+	const char *base = argv0 ? strrchr(argv0, '/') : NULL;
+
+	base = base ? base + 1 : argv0;
+	return base && streq(base, "check_fsprobe");
+}
+
+/* A usage error of check_fsprobe: the plugin's UNKNOWN line, on stdout,
+ * which is all Nagios reads. */
+_printf_(1, 2) static void plugin_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("FSPROBE UNKNOWN - ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fputs(" (check_fsprobe --help)\n", stdout);
+}
+
+static void plugin_usage(FILE *out)
+{
+	fprintf(out, "check_fsprobe v%s (fsprobe %s)\n", PACKAGE_VERSION, PACKAGE_VERSION);
+	fputs("Checks NFS, CIFS/SMB and FUSE mounts (or the mounts holding PATHs) and answers\n"
+	      "within the timeout whatever the mounts do: CRITICAL when a mount is hung, stale,\n"
+	      "disconnected, down, blocked or in error, WARNING/CRITICAL from the thresholds.\n"
+	      "\n"
+	      "Usage: check_fsprobe [-t TIMEOUT] [-w RANGE] [-c RANGE] [-W RANGE] [-K RANGE]\n"
+	      "                     [-p PATH]... [-a] [-N TYPE] [-X TYPE] [-v] [PATH...]\n"
+	      "\n"
+	      "  -h, --help               this help\n"
+	      "  -V, --version            version\n"
+	      "  -t, --timeout TIMEOUT    answer within TIMEOUT: seconds or 2s, 500ms, 1m\n"
+	      "                           (default 10); the probes get a tenth less, at most 0.5s\n"
+	      "  -w, --warning RANGE      WARNING when a mount's use is outside RANGE\n"
+	      "  -c, --critical RANGE     CRITICAL likewise\n"
+	      "                           RANGE on percent used: 80 (alert above 80%), 80%,\n"
+	      "                           @90:100; on bytes free with a unit (B, KB, MB, GB, TB,\n"
+	      "                           powers of 1024): 10GB: (alert below 10GB free)\n"
+	      "  -W, --iwarning RANGE     WARNING on percent of inodes used\n"
+	      "  -K, --icritical RANGE    CRITICAL likewise\n"
+	      "  -p, --path PATH          the mount holding PATH (repeatable; PATH arguments too)\n"
+	      "  -a, --all                all mounts, local and pseudo ones too\n"
+	      "  -N, --type TYPE[,...]    only mounts of these types (--include-type)\n"
+	      "  -X, --exclude-type TYPE[,...]  no mounts of these types\n"
+	      "      --engine ENGINE      auto (default), uring or threads\n"
+	      "      --state-dir DIR      registry of probes still pending from earlier runs\n"
+	      "      --no-state           do not use the registry\n"
+	      "  -v, --verbose            a long-output line for every mount\n"
+	      "\n"
+	      "Ranges follow the monitoring-plugins guidelines: N alerts outside 0..N, N: below\n"
+	      "N, ~:N above N, N:M outside N..M, @N:M inside. Perfdata per mount: used bytes\n"
+	      "with warn;crit;0;size and the probe latency in seconds, U where unknown.\n"
+	      "Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (fsprobe failed, bad\n"
+	      "arguments, --help, --version).\n",
+	      out);
+}
+
+/* check_fsprobe: the monitoring-plugins conventions (-h, -V, -t, -w, -c,
+ * -W, -K, -v; usage errors as an UNKNOWN line) and fsprobe's selection
+ * where it does not clash with them: check_disk's -p PATH and
+ * -N/-X for --type/--exclude-type (fsprobe's -t is the timeout here).
+ * Returns 1 to go on, 0 after help or version, -EINVAL or -ENOMEM. */
+static int parse_argv_plugin(int argc, char *argv[], struct args *a)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "warning", required_argument, NULL, 'w' },
+		{ "critical", required_argument, NULL, 'c' },
+		{ "iwarning", required_argument, NULL, 'W' },
+		{ "icritical", required_argument, NULL, 'K' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "path", required_argument, NULL, 'p' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "type", required_argument, NULL, 'N' },
+		{ "include-type", required_argument, NULL, 'N' },
+		{ "exclude-type", required_argument, NULL, 'X' },
+		{ "engine", required_argument, NULL, OPT_ENGINE },
+		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+		{ "no-state", no_argument, NULL, OPT_NO_STATE },
+		{ "mountinfo", required_argument, NULL, OPT_MOUNTINFO },
+		{}
+	};
+	uint64_t timeout = PLUGIN_DEFAULT_TIMEOUT_NS;
+	size_t npaths = 0;
+	int c, r;
+
+	a->format = OUTPUT_NAGIOS;
+	a->engine = PROBE_ENGINE_AUTO;
+	a->plugin_paths = calloc((size_t)argc + 1, sizeof(*a->plugin_paths));
+	if (!a->plugin_paths)
+		return -ENOMEM;
+	opterr = 0; /* our UNKNOWN line instead of getopt's message */
+	while ((c = getopt_long(argc, argv, ":hVt:w:c:W:K:vp:aN:X:", opts, NULL)) >= 0) {
+		switch (c) {
+		case 'h':
+			plugin_usage(stdout);
+			return 0;
+		case 'V':
+			printf("check_fsprobe v%s (fsprobe %s)\n", PACKAGE_VERSION, PACKAGE_VERSION);
+			return 0;
+		case 't':
+			r = parse_duration(optarg, &timeout);
+			if (r < 0) {
+				plugin_error("invalid timeout '%s': %s", optarg,
+					     r == -ERANGE ? "must be between 1us and 24h"
+							  : "expected seconds or a duration such as 2s, 500ms, 1m");
+				return -EINVAL;
+			}
+			break;
+		case 'w':
+		case 'c':
+		case 'W':
+		case 'K': {
+			const char *name = c == 'w' ? "warning" : c == 'c' ? "critical" : c == 'W' ? "iwarning" : "icritical";
+
+			r = set_threshold(&a->nagios, name, optarg);
+			if (r < 0) {
+				plugin_error("invalid -%c '%s': %s", c, optarg, threshold_error(r, c == 'W' || c == 'K'));
+				return -EINVAL;
+			}
+			break;
+		}
+		case 'v':
+			a->nagios.verbose = true;
+			break;
+		case 'p':
+			a->plugin_paths[npaths++] = optarg;
+			break;
+		case 'a':
+			a->filter.all = true;
+			break;
+		case 'N':
+		case 'X':
+			r = append_types(c == 'N' ? &a->filter.types : &a->filter.exclude_types, optarg);
+			if (r < 0)
+				return r;
+			break;
+		case OPT_ENGINE:
+			a->engine = probe_engine_from_string(optarg);
+			if (a->engine < 0) {
+				plugin_error("invalid --engine '%s': expected auto, uring or threads", optarg);
+				return -EINVAL;
+			}
+			break;
+		case OPT_STATE_DIR:
+			if (optarg[0] != '/') {
+				plugin_error("--state-dir '%s' must be an absolute path", optarg);
+				return -EINVAL;
+			}
+			free(a->state_dir);
+			a->state_dir = strdup(optarg);
+			if (!a->state_dir)
+				return -ENOMEM;
+			break;
+		case OPT_NO_STATE:
+			a->no_state = true;
+			break;
+		case OPT_MOUNTINFO:
+			a->mountinfo = optarg;
+			break;
+		case ':':
+			if (optopt)
+				plugin_error("option -%c needs an argument", optopt);
+			else
+				plugin_error("option %s needs an argument", argv[optind - 1]);
+			return -EINVAL;
+		default:
+			if (optopt)
+				plugin_error("unknown option -%c", optopt);
+			else
+				plugin_error("unknown option %s", argv[optind - 1]);
+			return -EINVAL;
+		}
+	}
+	for (char **t = a->filter.types; t && *t; t++)
+		if (mounts_type_in(a->filter.exclude_types, *t)) {
+			plugin_error("file system type '%s' both selected and excluded", *t);
+			return -EINVAL;
+		}
+	while (optind < argc)
+		a->plugin_paths[npaths++] = argv[optind++];
+	a->files = a->plugin_paths;
+	a->nfiles = npaths;
+	a->timeout_ns = timeout - MIN(timeout / 10, PLUGIN_MARGIN_MAX_NS);
+	if (!a->no_state && !a->state_dir) {
+		a->state_dir = pending_default_dir();
+		if (!a->state_dir)
+			return -ENOMEM;
+	}
+	return 1;
+}
+
+/* --textfile: rendered in memory first, so that no failure, of rendering
+ * or of writing, leaves anything but the old file behind. */
+static int write_textfile(const struct args *a, const struct report *rep)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int r;
+
+	if (!f)
+		r = -ENOMEM;
+	else {
+		r = render_prom(rep, now_real_ns(), f);
+		if (fclose(f) != 0 && r == 0)
+			r = -ENOMEM;
+	}
+	if (r == 0)
+		r = textfile_write(a->textfile, buf, len);
+	if (r < 0)
+		fprintf(stderr, "fsprobe: cannot write %s: %s\n", a->textfile, strerror(-r));
+	return r;
+}
+
 /* Writes the report in the chosen format; 0 or a negative errno (already
  * reported). */
 static int render_output(struct args *a, const struct report *rep, int *ret_failed)
 {
 	int r = 0;
 
-	if (a->quiet)
+	/* The plugin's state is its exit status, printed or not. */
+	if (a->format == OUTPUT_NAGIOS)
+		*ret_failed = (int)render_nagios_state(rep, &a->nagios);
+	if (a->quiet && !a->textfile)
 		return 0;
 	switch (a->format) {
 	case OUTPUT_TABLE:
@@ -402,6 +774,19 @@ static int render_output(struct args *a, const struct report *rep, int *ret_fail
 		}
 		break;
 	}
+	case OUTPUT_NAGIOS: {
+		/* fsprobe --nagios -v: every mount in the long output too */
+		struct nagios_options o = a->nagios;
+
+		o.verbose |= a->verbose;
+		r = render_nagios(rep, &o, stdout);
+		break;
+	}
+	case OUTPUT_PROMETHEUS:
+		if (a->textfile)
+			return write_textfile(a, rep);
+		r = render_prom(rep, now_real_ns(), stdout);
+		break;
 	}
 	if (r < 0 || fflush(stdout) != 0 || ferror(stdout)) {
 		if (r >= 0)
@@ -412,6 +797,65 @@ static int render_output(struct args *a, const struct report *rep, int *ret_fail
 	return 0;
 }
 
+/* A failure of fsprobe itself: one line on stderr, or in Nagios mode the
+ * plugin's UNKNOWN line on stdout, which is all Nagios reads. */
+_printf_(2, 3) static void failure(const struct args *a, const char *fmt, ...)
+{
+	FILE *out = a->format == OUTPUT_NAGIOS ? stdout : stderr;
+	va_list ap;
+
+	fputs(a->format == OUTPUT_NAGIOS ? "FSPROBE UNKNOWN - " : "fsprobe: ", out);
+	va_start(ap, fmt);
+	vfprintf(out, fmt, ap);
+	va_end(ap);
+	fputc('\n', out);
+}
+
+/* Whether fsprobe's own command line asks for --nagios, looked up before
+ * parsing so that a usage error of it ends as UNKNOWN too. */
+static bool argv_wants_nagios(int argc, char *argv[])
+{
+	for (int i = 1; i < argc && !streq(argv[i], "--"); i++)
+		if (streq(argv[i], "--nagios"))
+			return true;
+	return false;
+}
+
+/* Default probe cycle of the daemon: frequent enough for alerting within
+ * a minute, rare enough to cost nothing (a statx and a statfs per mount). */
+#define DEFAULT_INTERVAL_NS (15 * NSEC_PER_SEC)
+/* Hooks run on transitions: at most this many at once, each killed after
+ * this long, so a hook that hangs on the mount it is told about cannot
+ * pile up. */
+#define EXEC_MAX 4
+#define EXEC_TIMEOUT_NS (30 * NSEC_PER_SEC)
+
+static int run_daemon(struct args *a)
+{
+	struct daemon_options *o = &a->daemon;
+	int r;
+
+	if (a->nfiles > 0 || (a->format != OUTPUT_TABLE && a->format != OUTPUT_PROMETHEUS)) {
+		fprintf(stderr, "fsprobe: --daemon takes no FILE arguments and no output format but --textfile\n");
+		return EXIT_TROUBLE;
+	}
+	if (a->format == OUTPUT_PROMETHEUS && !a->textfile) {
+		fprintf(stderr, "fsprobe: --daemon writes Prometheus metrics only to a --textfile\n");
+		return EXIT_TROUBLE;
+	}
+	o->interval_ns = o->interval_ns ? o->interval_ns : DEFAULT_INTERVAL_NS;
+	o->timeout_ns = a->timeout_ns;
+	o->engine = a->engine;
+	o->filter = a->filter;
+	o->mountinfo = a->mountinfo;
+	o->state_dir = a->no_state ? NULL : a->state_dir;
+	o->textfile = a->textfile;
+	o->exec_max = EXEC_MAX;
+	o->exec_timeout_ns = EXEC_TIMEOUT_NS;
+	r = daemon_run(o);
+	return r < 0 ? EXIT_TROUBLE : EXIT_HEALTHY;
+}
+
 static int run(int argc, char *argv[])
 {
 	_cleanup_(args_done) struct args a = {};
@@ -419,28 +863,43 @@ static int run(int argc, char *argv[])
 	_cleanup_(report_done) struct report rep = {};
 	struct probe_options po;
 	uint64_t start = now_mono_ns();
-	bool trouble = false;
+	bool trouble = false, plugin = invoked_as_plugin(argv[0]);
 	int r, failed = 0;
 
-	r = parse_argv(argc, argv, &a);
+	r = plugin ? parse_argv_plugin(argc, argv, &a) : parse_argv(argc, argv, &a);
 	if (r <= 0) {
+		if (!plugin && !argv_wants_nagios(argc, argv)) {
+			if (r == -ENOMEM)
+				fprintf(stderr, "fsprobe: out of memory\n");
+			return r == 0 ? EXIT_HEALTHY : EXIT_TROUBLE;
+		}
+		/* check_fsprobe's own errors are on stdout already, fsprobe's
+		 * on stderr */
 		if (r == -ENOMEM)
-			fprintf(stderr, "fsprobe: out of memory\n");
-		return r == 0 ? EXIT_HEALTHY : EXIT_TROUBLE;
+			printf("FSPROBE UNKNOWN - out of memory\n");
+		else if (r < 0 && !plugin)
+			printf("FSPROBE UNKNOWN - invalid arguments (fsprobe's message is on stderr)\n");
+		/* help and version: UNKNOWN by the plugin, as check_disk */
+		return plugin || r < 0 ? NAGIOS_UNKNOWN : EXIT_HEALTHY;
 	}
+	if (a.daemon_mode)
+		return run_daemon(&a);
 
 	r = mounts_load(a.mountinfo, &t);
 	if (r < 0) {
-		fprintf(stderr, "fsprobe: cannot read the mount table %s: %s\n",
-			a.mountinfo ? a.mountinfo : "/proc/self/mountinfo", strerror(-r));
+		failure(&a, "cannot read the mount table %s: %s", a.mountinfo ? a.mountinfo : "/proc/self/mountinfo",
+			strerror(-r));
 		goto fail;
 	}
 	if (a.nfiles > 0) {
 		for (size_t i = 0; i < a.nfiles; i++) {
 			r = report_add_file(&rep, &t, a.files[i]);
 			if (r < 0) {
-				/* As df: name the argument, go on with the rest. */
-				fprintf(stderr, "fsprobe: %s: %s\n", a.files[i], strerror(-r));
+				/* As df: name the argument, go on with the rest;
+				 * but a plugin has one line to say it on. */
+				failure(&a, "%s: %s", a.files[i], strerror(-r));
+				if (a.format == OUTPUT_NAGIOS)
+					goto fail;
 				trouble = a.quiet_empty = true;
 			}
 		}
@@ -448,13 +907,13 @@ static int run(int argc, char *argv[])
 		/* df's options bring df's choice of mounts, in JSON too */
 		r = df_select(&rep, &t, &a.filter, &a.df);
 		if (r < 0) {
-			fprintf(stderr, "fsprobe: %s\n", strerror(-r));
+			failure(&a, "%s", strerror(-r));
 			goto fail;
 		}
 	} else {
 		r = report_select(&rep, &t, &a.filter);
 		if (r < 0) {
-			fprintf(stderr, "fsprobe: %s\n", strerror(-r));
+			failure(&a, "%s", strerror(-r));
 			goto fail;
 		}
 	}
@@ -467,15 +926,15 @@ static int run(int argc, char *argv[])
 	};
 	r = report_probe(&rep, &po, true);
 	if (r < 0) {
-		fprintf(stderr, "fsprobe: cannot run the probes: %s\n", strerror(-r));
+		failure(&a, "cannot run the probes: %s", strerror(-r));
 		goto fail;
 	}
 	if (rep.probe.engine == PROBE_ENGINE_URING && rep.probe.engine_err) {
-		fprintf(stderr, "fsprobe: io_uring engine unavailable: %s\n", strerror(rep.probe.engine_err));
+		failure(&a, "io_uring engine unavailable: %s", strerror(rep.probe.engine_err));
 		goto fail;
 	}
 	if (rep.probe.helper_failed) {
-		fprintf(stderr, "fsprobe: the probe helper died before answering\n");
+		failure(&a, "the probe helper died before answering");
 		goto fail;
 	}
 	if (rep.probe.state_err)
@@ -491,13 +950,15 @@ static int run(int argc, char *argv[])
 	r = render_output(&a, &rep, &failed);
 	if (r < 0)
 		goto fail;
+	if (a.format == OUTPUT_NAGIOS)
+		return failed; /* the plugin state */
 	if (trouble)
 		return EXIT_TROUBLE;
 	if (a.format == OUTPUT_DF)
 		return failed > 0 ? EXIT_UNHEALTHY : EXIT_HEALTHY;
 	return report_count_unhealthy(&rep) > 0 ? EXIT_UNHEALTHY : EXIT_HEALTHY;
 fail:
-	return EXIT_TROUBLE;
+	return a.format == OUTPUT_NAGIOS ? NAGIOS_UNKNOWN : EXIT_TROUBLE;
 }
 
 int main(int argc, char *argv[])

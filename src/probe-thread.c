@@ -72,13 +72,15 @@ static void *worker(void *arg)
 		if (c.res < 0)
 			c.res = -errno;
 		free(rq);
-		/* 12 bytes: atomic on a pipe; a full pipe only delays us. */
-		while (write(e->pipe[1], &c, sizeof(c)) < 0 && errno == EINTR)
-			;
-
+		/* Idle again before the completion is seen: the helper may
+		 * submit the next request (this mount's statfs) at once, and
+		 * must find this worker free rather than start another. */
 		pthread_mutex_lock(&e->lock);
 		e->idle++;
 		pthread_mutex_unlock(&e->lock);
+		/* 12 bytes: atomic on a pipe; a full pipe only delays us. */
+		while (write(e->pipe[1], &c, sizeof(c)) < 0 && errno == EINTR)
+			;
 	}
 	return NULL;
 }

@@ -25,6 +25,7 @@
 
 struct uring_engine {
 	struct io_uring ring;
+	unsigned workers; /* the bounded io-wq worker cap now in force */
 };
 
 static unsigned roundup_pow2(unsigned v)
@@ -73,6 +74,7 @@ int uring_engine_new(unsigned njobs, struct uring_engine **ret)
 	r = io_uring_register_iowq_max_workers(&e->ring, workers);
 	if (r < 0)
 		goto fail;
+	e->workers = njobs + URING_WORKER_HEADROOM;
 	*ret = e;
 	return 0;
 fail:
@@ -93,6 +95,23 @@ struct uring_engine *uring_engine_free(struct uring_engine *e)
 int uring_engine_fd(struct uring_engine *e)
 {
 	return e->ring.ring_fd;
+}
+
+int uring_engine_reserve(struct uring_engine *e, unsigned inflight)
+{
+	unsigned workers[2];
+	int r;
+
+	if (inflight + URING_WORKER_HEADROOM <= e->workers)
+		return 0;
+	/* Doubling keeps the number of register calls logarithmic. */
+	workers[0] = MAX(e->workers * 2, inflight + URING_WORKER_HEADROOM);
+	workers[1] = 0;
+	r = io_uring_register_iowq_max_workers(&e->ring, workers);
+	if (r < 0)
+		return r;
+	e->workers = MAX(e->workers * 2, inflight + URING_WORKER_HEADROOM);
+	return 0;
 }
 
 int uring_engine_submit_statx(struct uring_engine *e, uint32_t job, const char *path, struct statx *buf)

@@ -210,7 +210,7 @@ int probe_run(const struct probe_job *jobs, size_t n, const struct probe_options
 	}
 	if (pid == 0) {
 		(void)close(fds[0]);
-		_exit(helper_main(jobs, n, o, fds[1]));
+		_exit(helper_main(jobs, n, o, fds[1], -1));
 	}
 	(void)close(fds[1]);
 	rfd = fds[0];

@@ -49,8 +49,55 @@ struct probe_report {
 	bool helper_failed;	/* helper died before answering everything */
 };
 
+/* One result record from helper to front. Fixed size and well under
+ * PIPE_BUF, so every write(2) is atomic; front and helper are the same
+ * binary (fork without exec), so the layout needs no versioning. */
+enum record_type {
+	RECORD_ENGINE = 1, /* which engine runs; a = engine, err = why not uring */
+	RECORD_STATX,	   /* err, latency_ns, mnt_id */
+	RECORD_STATFS,	   /* err, usage */
+	RECORD_PENDING,	   /* an earlier run's request is in flight: since, pid */
+	RECORD_STATE,	   /* the state directory is unusable: err */
+	RECORD_PONG,	   /* answer to a ping: the helper's loop is alive */
+};
+
+struct probe_record {
+	uint32_t type;
+	uint32_t job;
+	int32_t err;	/* positive errno or 0 */
+	int32_t a;	/* RECORD_ENGINE: engine; RECORD_PENDING: pid */
+	uint64_t latency_ns;
+	uint64_t mnt_id;
+	uint64_t since_boot_ns;
+	int64_t since_real_ns;
+	struct fs_usage usage;
+};
+
 /* Fills results[i] for each job (status ok/hung/stale/... except blocked,
  * which the caller derives from dep). Returns 0 or -errno for fsprobe's own
  * failures (fork, pipe). */
 int probe_run(const struct probe_job *jobs, size_t n, const struct probe_options *o,
 	      struct mount_result *results, struct probe_report *ret_report);
+
+/* A long-lived helper for the daemon: requests go in one at a time, the
+ * same records come back, in completion order, named by the caller's
+ * token. The caller keeps the deadlines and never submits a second
+ * request for a mount that has one in flight. */
+struct probe_session;
+
+int probe_session_start(const struct probe_options *o, struct probe_session **ret);
+/* Closes the pipes and forgets the helper without waiting: one stuck in
+ * the kernel finishes its requests and exits by itself. */
+struct probe_session *probe_session_free(struct probe_session *s);
+pid_t probe_session_pid(const struct probe_session *s);
+int probe_session_fd(const struct probe_session *s);	     /* records: poll for input */
+int probe_session_request_fd(const struct probe_session *s); /* poll for output when wants_write */
+bool probe_session_wants_write(const struct probe_session *s);
+
+int probe_session_submit(struct probe_session *s, uint32_t token, int mnt_id, const char *path, bool want_usage);
+int probe_session_ping(struct probe_session *s);
+/* Writes what the request pipe can take of the queued requests. */
+int probe_session_flush(struct probe_session *s);
+/* Hands every whole record read to fn; 1 at EOF (the helper is gone). */
+int probe_session_read(struct probe_session *s, void (*fn)(void *userdata, const struct probe_record *rec),
+		       void *userdata);

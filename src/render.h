@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "report.h"
+#include "threshold.h"
 
 enum table_mode {
 	TABLE_HUMAN,
@@ -32,3 +33,28 @@ struct df_options;
  * failed, or -errno; prints nothing at all when no row is left. */
 int render_df(const struct report *r, const struct df_options *o, bool all, FILE *out, FILE *err,
 	      size_t *ret_shown);
+
+/* The Nagios/Icinga plugin output (render-nagios.c). */
+enum nagios_state {
+	NAGIOS_OK,
+	NAGIOS_WARNING,
+	NAGIOS_CRITICAL,
+	NAGIOS_UNKNOWN,
+};
+
+struct nagios_options {
+	struct threshold warning, critical;   /* space: percent used or bytes available */
+	struct threshold iwarning, icritical; /* inodes: percent used */
+	bool verbose;			      /* long output for every mount, not just the bad */
+};
+
+/* The plugin state of a report: CRITICAL when a mount is unhealthy,
+ * else WARNING/CRITICAL from the thresholds, else OK. */
+enum nagios_state render_nagios_state(const struct report *r, const struct nagios_options *o);
+/* Writes the plugin output; returns the state or -errno. */
+int render_nagios(const struct report *r, const struct nagios_options *o, FILE *out);
+
+/* The Prometheus exposition format (render-prom.c): a pure function of
+ * the report and the moment of the run (CLOCK_REALTIME ns), so the daemon
+ * can serve the same text. */
+int render_prom(const struct report *r, int64_t now_real_ns, FILE *out);

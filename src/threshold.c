@@ -99,7 +99,7 @@ int threshold_parse(const char *s, unsigned allowed, struct threshold *ret)
 	if (colon) {
 		size_t llen = (size_t)(colon - p);
 
-		if (strchr(colon + 1, ':'))
+		if (strchr(colon + 1, ':') || (llen == 0 && !colon[1]))
 			return -EINVAL;
 		if (llen == 1 && *p == '~')
 			t.no_start = true;

@@ -76,6 +76,9 @@ t_init() {
 # Microseconds since the epoch, from bash's EPOCHREALTIME.
 t_now_us() { local t=$EPOCHREALTIME; echo "${t/./}"; }
 
+# FUSE_SUBTYPE, when a test sets it, gives its mounts their own type
+# (fuse.SUBTYPE), so that selecting by type sees no other test's mounts.
+
 # fuse_start NAME [testfs options]: mounts a test FUSE file system at
 # $T_DIR/NAME (or at $MNT when set) and waits until it is in mountinfo.
 fuse_start() {
@@ -84,7 +87,8 @@ fuse_start() {
 	mkdir -p "$mnt"
 	: > "$T_DIR/$name.log"
 	rm -f "$T_DIR/$name.ready"
-	"$TESTFS" "$mnt" --name "$name" --ctl "$T_DIR/$name.ctl" --log "$T_DIR/$name.log" \
+	"$TESTFS" "$mnt" --name "$name" --subtype "${FUSE_SUBTYPE:-testfs}" \
+		--ctl "$T_DIR/$name.ctl" --log "$T_DIR/$name.log" \
 		--ready "$T_DIR/$name.ready" "$@" </dev/null >"$T_DIR/$name.out" 2>&1 &
 	eval "PID_$name=$!"
 	T_PIDS="$T_PIDS $!"

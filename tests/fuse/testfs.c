@@ -139,6 +139,7 @@ static struct {
 	char *log;
 	char *ready;
 	const char *name;
+	const char *subtype;
 	int allow_other;
 	struct statvfs st;
 	time_t start;
@@ -647,6 +648,7 @@ static void usage(FILE *f)
 "  --log FILE      append one line per request: OP ino=N [name=S] mode=M\n"
 "  --ready FILE    written with our pid once the mount is up\n"
 "  --name NAME     fsname shown as the mount source (default testfs)\n"
+"  --subtype TYPE  mount type fuse.TYPE (default testfs)\n"
 "  --blocks N --bfree N --bavail N --files N --ffree N --bsize N\n"
 "                  statfs answers (defaults 262144 131072 120000\n"
 "                  65536 60000 4096)\n"
@@ -715,7 +717,7 @@ static int write_ready(const char *path)
 }
 
 enum {
-	O_CTL = 256, O_LOG, O_READY, O_NAME, O_BLOCKS, O_BFREE, O_BAVAIL,
+	O_CTL = 256, O_LOG, O_READY, O_NAME, O_SUBTYPE, O_BLOCKS, O_BFREE, O_BAVAIL,
 	O_FILES, O_FFREE, O_BSIZE, O_ALLOW_OTHER, O_HELP
 };
 
@@ -724,6 +726,7 @@ static const struct option long_opts[] = {
 	{ "log", required_argument, NULL, O_LOG },
 	{ "ready", required_argument, NULL, O_READY },
 	{ "name", required_argument, NULL, O_NAME },
+	{ "subtype", required_argument, NULL, O_SUBTYPE },
 	{ "blocks", required_argument, NULL, O_BLOCKS },
 	{ "bfree", required_argument, NULL, O_BFREE },
 	{ "bavail", required_argument, NULL, O_BAVAIL },
@@ -743,6 +746,7 @@ int main(int argc, char **argv)
 	int c, res;
 
 	g.name = "testfs";
+	g.subtype = "testfs";
 	g.st.f_bsize = 4096;
 	g.st.f_blocks = 262144;
 	g.st.f_bfree = 131072;
@@ -758,6 +762,7 @@ int main(int argc, char **argv)
 		case O_LOG: g.log = absolute(optarg); break;
 		case O_READY: g.ready = absolute(optarg); break;
 		case O_NAME: g.name = optarg; break;
+		case O_SUBTYPE: g.subtype = optarg; break;
 		case O_BLOCKS: g.st.f_blocks = parse_num("--blocks", optarg); break;
 		case O_BFREE: g.st.f_bfree = parse_num("--bfree", optarg); break;
 		case O_BAVAIL: g.st.f_bavail = parse_num("--bavail", optarg); break;
@@ -781,7 +786,9 @@ int main(int argc, char **argv)
 	/* libfuse's option parser splits on commas; keep the name whole. */
 	if (!*g.name || strpbrk(g.name, ",\\ \t\n"))
 		die("--name must be non-empty, without commas, backslashes or blanks");
-	if (asprintf(&opts, "fsname=%s,subtype=testfs%s", g.name,
+	if (!*g.subtype || strpbrk(g.subtype, ",\\ \t\n"))
+		die("--subtype must be non-empty, without commas, backslashes or blanks");
+	if (asprintf(&opts, "fsname=%s,subtype=%s%s", g.name, g.subtype,
 		     g.allow_other ? ",allow_other" : "") < 0)
 		die("out of memory");
 	if (fuse_opt_add_arg(&args, "testfs") || fuse_opt_add_arg(&args, "-o") ||

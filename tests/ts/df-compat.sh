@@ -9,6 +9,7 @@ t_require_fuse
 t_require_jq
 command -v df >/dev/null || t_skip_all "GNU df not installed"
 t_init
+FUSE_SUBTYPE=fsprobetest$$
 
 TO_MS=800
 MARGIN_MS=100
@@ -29,8 +30,7 @@ fuse_start fc --bsize 65536 --blocks 98765432 --bfree 98765432 --bavail 98765432
 
 # Compare only what this test controls: the root file system and other
 # mounts of the machine may change under us while the suite runs.
-sel=(-t tmpfs -t fuse.testfs)
-scene() { grep -E "fsp-|testfs|fa |fb |fc |^Filesystem|^total" ; }
+sel=(-t tmpfs -t "fuse.$FUSE_SUBTYPE")
 
 compare() { # compare EXACT|STATUS OPTIONS...
 	local how=$1; shift

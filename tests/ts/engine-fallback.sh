@@ -6,6 +6,7 @@
 t_require_fuse
 t_require_jq
 t_init
+FUSE_SUBTYPE=fsprobetest$$
 [ -x "${NOURING:-}" ] || t_skip_all "nouring helper not built"
 
 TO_MS=800
@@ -18,7 +19,7 @@ fuse_mode bad hang
 for err in 1 38; do # EPERM, ENOSYS
 	OUT=$T_DIR/out ERR=$T_DIR/err
 	t0=$(t_now_us)
-	"$NOURING" -e $err "$FSPROBE" --no-state --timeout ${TO_MS}ms -v --json -t fuse.testfs >"$OUT" 2>"$ERR"
+	"$NOURING" -e $err "$FSPROBE" --no-state --timeout ${TO_MS}ms -v --json -t "fuse.$FUSE_SUBTYPE" >"$OUT" 2>"$ERR"
 	RC=$?
 	ELAPSED_MS=$(( ($(t_now_us) - t0) / 1000 ))
 	t_is "$RC" 1 "errno $err: exit status 1 (one mount hung)"
@@ -29,10 +30,10 @@ for err in 1 38; do # EPERM, ENOSYS
 	t_like "$(cat "$ERR")" "engine threads \(io_uring unavailable: " "errno $err: -v says why"
 done
 
-"$NOURING" "$FSPROBE" --state-dir "$T_DIR/state" --engine=uring --timeout ${TO_MS}ms -t fuse.testfs >"$T_DIR/out" 2>"$T_DIR/err"
+"$NOURING" "$FSPROBE" --state-dir "$T_DIR/state" --engine=uring --timeout ${TO_MS}ms -t "fuse.$FUSE_SUBTYPE" >"$T_DIR/out" 2>"$T_DIR/err"
 t_is "$?" 2 "--engine=uring without io_uring: exit status 2"
 t_is "$(cat "$T_DIR/err")" "fsprobe: io_uring engine unavailable: Operation not permitted" "--engine=uring: one clear line"
 
-run_fsprobe --timeout ${TO_MS}ms --json -t fuse.testfs
+run_fsprobe --timeout ${TO_MS}ms --json -t "fuse.$FUSE_SUBTYPE"
 t_is "$(json_field "$(fuse_mnt good)" engine)" uring "io_uring available: auto picks uring"
 t_done

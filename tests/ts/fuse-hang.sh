@@ -7,6 +7,7 @@
 t_require_fuse
 t_require_jq
 t_init
+FUSE_SUBTYPE=fsprobetest$$
 
 TO_MS=800
 MARGIN_MS=100
@@ -34,7 +35,7 @@ for engine in uring threads; do
 		fi
 
 		# The helper does not hold the caller's stdout: a pipeline ends too.
-		run_fsprobe_pipe --engine=$engine --timeout ${TO_MS}ms --no-state -t fuse.testfs
+		run_fsprobe_pipe --engine=$engine --timeout ${TO_MS}ms --no-state -t "fuse.$FUSE_SUBTYPE"
 		t_is "$RC" 1 "$engine/$how: piped: exit status 1"
 		t_le "$ELAPSED_MS" $((TO_MS + MARGIN_MS)) "$engine/$how: '| cat' ends within timeout + ${MARGIN_MS} ms"
 		t_like "$(grep -F " $m " "$OUT")" '^hung ' "$engine/$how: piped table says hung"

@@ -6,6 +6,7 @@
 t_require_fuse
 t_require_jq
 t_init
+FUSE_SUBTYPE=fsprobetest$$
 
 TO_MS=800
 MARGIN_MS=100
@@ -16,12 +17,12 @@ for engine in uring threads; do
 	MNT=$(fuse_mnt "$p")/sub fuse_start "$c"
 	pm=$(fuse_mnt "$p") cm=$(fuse_mnt "$c")
 
-	run_fsprobe --engine=$engine --timeout ${TO_MS}ms --json -t fuse.testfs
+	run_fsprobe --engine=$engine --timeout ${TO_MS}ms --json -t "fuse.$FUSE_SUBTYPE"
 	t_is "$(json_field "$pm" status)/$(json_field "$cm" status)" ok/ok "$engine: both healthy: ok/ok"
 
 	fuse_mode "$p" hang
 	before=$(wc -l < "$T_DIR/$p.log")
-	run_fsprobe --engine=$engine --timeout ${TO_MS}ms --json -t fuse.testfs
+	run_fsprobe --engine=$engine --timeout ${TO_MS}ms --json -t "fuse.$FUSE_SUBTYPE"
 	t_le "$ELAPSED_MS" $((TO_MS + MARGIN_MS)) "$engine: within timeout + ${MARGIN_MS} ms"
 	t_is "$(json_field "$pm" status)" hung "$engine: parent hung"
 	t_is "$(json_field "$cm" status)" blocked "$engine: child blocked"
@@ -48,7 +49,7 @@ fuse_start under
 MNT=$(fuse_mnt under) fuse_start over
 um=$(fuse_mnt under)
 before=$(fuse_count under GETATTR) # mounting on top of it looked it up
-run_fsprobe --timeout ${TO_MS}ms --json -t fuse.testfs
+run_fsprobe --timeout ${TO_MS}ms --json -t "fuse.$FUSE_SUBTYPE"
 t_is "$(jq --arg t "$um" '[.mounts[] | select(.target == $t)] | length' "$OUT")" 1 "over-mounted: only the mount on top is listed"
 t_is "$(jq -r --arg t "$um" '.mounts[] | select(.target == $t) | .source' "$OUT")" over "over-mounted: the listed one is the top"
 run_fsprobe --timeout ${TO_MS}ms --json --all

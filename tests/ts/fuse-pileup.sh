@@ -6,6 +6,7 @@
 t_require_fuse
 t_require_jq
 t_init
+FUSE_SUBTYPE=fsprobetest$$
 
 TO_MS=700
 MARGIN_MS=100

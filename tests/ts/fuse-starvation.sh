@@ -6,6 +6,7 @@
 t_require_fuse
 t_require_jq
 t_init
+FUSE_SUBTYPE=fsprobetest$$
 
 TO_MS=1000
 MARGIN_MS=100
@@ -18,7 +19,7 @@ done
 fuse_start healthy
 
 for engine in uring threads; do
-	run_fsprobe --engine=$engine --timeout ${TO_MS}ms --no-state --json -t fuse.testfs
+	run_fsprobe --engine=$engine --timeout ${TO_MS}ms --no-state --json -t "fuse.$FUSE_SUBTYPE"
 	t_is "$RC" 1 "$engine: exit status 1"
 	t_le "$ELAPSED_MS" $((TO_MS + MARGIN_MS)) "$engine: within timeout + ${MARGIN_MS} ms"
 	t_is "$(json_field "$(fuse_mnt healthy)" status)" ok "$engine: the healthy mount is ok despite $HUNG hung ones"

@@ -6,6 +6,7 @@
 t_require_fuse
 t_require_jq
 t_init
+FUSE_SUBTYPE=fsprobetest$$
 
 TO_MS=1000
 MARGIN_MS=100
@@ -31,7 +32,7 @@ done <<< "$cases"
 fuse_kill dead
 
 for engine in uring threads; do
-	run_fsprobe --engine=$engine --timeout ${TO_MS}ms -t fuse.testfs --json
+	run_fsprobe --engine=$engine --timeout ${TO_MS}ms -t "fuse.$FUSE_SUBTYPE" --json
 	t_is "$RC" 1 "$engine: exit status 1 when a mount is unhealthy"
 	t_le "$ELAPSED_MS" $((TO_MS + MARGIN_MS)) "$engine: returned within timeout + ${MARGIN_MS} ms"
 	while read -r name mode status err; do
@@ -60,13 +61,13 @@ t_is "$RC" 0 "ok and denied only: exit status 0"
 t_is "$(jq '.mounts | length' "$OUT")" 2 "FILE arguments select just their mounts"
 
 # The default table names every mount and its status.
-run_fsprobe --timeout ${TO_MS}ms -t fuse.testfs
+run_fsprobe --timeout ${TO_MS}ms -t "fuse.$FUSE_SUBTYPE"
 t_is "$RC" 1 "table: exit status 1"
 t_like "$(head -1 "$OUT")" '^STATUS +LATENCY +FSTYPE +SOURCE' "table: header"
 t_like "$(grep -F " $(fuse_mnt estale) " "$OUT")" '^stale ' "table: stale row"
 t_like "$(grep -F " $(fuse_mnt ok) " "$OUT")" '^ok ' "table: ok row"
 
-run_fsprobe --timeout ${TO_MS}ms -q -t fuse.testfs
+run_fsprobe --timeout ${TO_MS}ms -q -t "fuse.$FUSE_SUBTYPE"
 t_is "$RC" 1 "-q: exit status still 1"
 t_is "$(wc -c < "$OUT")" 0 "-q: prints nothing"
 t_wait_helpers_gone

@@ -59,7 +59,7 @@ int main(void)
 	alerts("~:", v, "........", ARRAY_SIZE(v));
 	alerts(":10", v, "A...AAAA", ARRAY_SIZE(v));
 	alerts("10.5", v, "A....AAA", ARRAY_SIZE(v));
-	alerts("-1:5", v, "....AAAA", ARRAY_SIZE(v));
+	alerts("-1:5", v, "...AAAAA", ARRAY_SIZE(v));
 	alerts("80%", (const double[]){ 79.9, 80, 80.1 }, "..A", 3);
 
 	t = parsed("80", ALL);

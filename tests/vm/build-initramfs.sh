@@ -11,6 +11,7 @@
 set -eu
 out=$1
 kver=$2
+case $out in /*) ;; *) out=$PWD/$out ;; esac
 here=$(cd "$(dirname "$0")" && pwd)
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/fsvm-initramfs.XXXXXX")

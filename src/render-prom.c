@@ -1,0 +1,282 @@
+/* The Prometheus text exposition format (version 0.0.4) of a report, as
+ * node_exporter's textfile collector and promtool read it: prefix
+ * fsprobe_, base units, node_exporter's label names (device, mountpoint,
+ * fstype) so queries can join, a fixed set of state values, HELP and TYPE
+ * once per family with all its samples together, no timestamps.
+ *
+ * A pure function of the report and the moment passed in: the same text
+ * can be written to a file, to stdout or served by the daemon. Never
+ * touches a mount. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+
+#include "cleanup.h"
+#include "config.h"
+#include "macro.h"
+#include "render.h"
+
+/* Bytes of a well-formed UTF-8 sequence at p (1-4), 0 if it is not one.
+ * Overlong forms and surrogates are refused, as Go's utf8.ValidString,
+ * which the Prometheus parsers apply to label values, refuses them. */
+static size_t utf8_len(const unsigned char *p)
+{
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		unsigned char lo = p[0] == 0xe0 ? 0xa0 : 0x80, hi = p[0] == 0xed ? 0x9f : 0xbf;
+		return p[1] >= lo && p[1] <= hi && (p[2] & 0xc0) == 0x80 ? 3 : 0;
+	}
+	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		unsigned char lo = p[0] == 0xf0 ? 0x90 : 0x80, hi = p[0] == 0xf4 ? 0x8f : 0xbf;
+		return p[1] >= lo && p[1] <= hi && (p[2] & 0xc0) == 0x80 && (p[3] & 0xc0) == 0x80 ? 4 : 0;
+	}
+	return 0;
+}
+
+/* A label value: backslash, double quote and newline escaped as the
+ * format wants; a byte that is no valid UTF-8 becomes U+FFFD, since a
+ * scraper rejects the whole file for one (mount points are bytes, not
+ * text). */
+static void put_label_value(FILE *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+
+	while (*p) {
+		size_t n = utf8_len(p);
+
+		if (n == 0) {
+			fputs("\xef\xbf\xbd", out);
+			p++;
+		} else if (*p == '\\' || *p == '"') {
+			fputc('\\', out);
+			fputc(*p++, out);
+		} else if (*p == '\n') {
+			fputs("\\n", out);
+			p++;
+		} else {
+			fwrite(p, 1, n, out);
+			p += n;
+		}
+	}
+}
+
+/* device="...",fstype="...",mountpoint="..." of a mount, in node_exporter's
+ * order. Returns a new string or NULL when out of memory. */
+static char *mount_labels(const struct mount_entry *m)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	fputs("device=\"", f);
+	put_label_value(f, m->source ? m->source : "none");
+	fputs("\",fstype=\"", f);
+	put_label_value(f, m->fstype);
+	fputs("\",mountpoint=\"", f);
+	put_label_value(f, m->target);
+	fputc('"', f);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+struct series {
+	size_t mount;
+	char *labels;
+};
+
+static void series_free(struct series *s, size_t n)
+{
+	for (size_t i = 0; s && i < n; i++)
+		free(s[i].labels);
+	free(s);
+}
+
+/* One series per distinct label set: two rows of one mount, or two
+ * mounts stacked on one mount point from the same source, would be
+ * duplicate series, which makes the textfile collector fail the whole
+ * scrape. Of mounts sharing a label set the visible one wins (the one not
+ * over-mounted, else the last, which is on top). */
+static int collect(const struct report *r, struct series **ret, size_t *ret_n)
+{
+	struct series *s = calloc(MAX(r->nrows, 1U), sizeof(*s));
+	size_t n = 0;
+
+	if (!s)
+		return -ENOMEM;
+	for (size_t i = 0; i < r->nrows; i++) {
+		const struct mount_entry *m;
+		char *l;
+		size_t j;
+
+		if (r->rows[i].placeholder)
+			continue;
+		m = &r->table->entries[r->rows[i].mount];
+		l = mount_labels(m);
+		if (!l) {
+			series_free(s, n);
+			return -ENOMEM;
+		}
+		for (j = 0; j < n; j++)
+			if (streq(s[j].labels, l))
+				break;
+		if (j < n) {
+			if (!m->shadowed)
+				s[j].mount = r->rows[i].mount;
+			free(l);
+			continue;
+		}
+		s[n++] = (struct series){ .mount = r->rows[i].mount, .labels = l };
+	}
+	*ret = s;
+	*ret_n = n;
+	return 0;
+}
+
+enum family {
+	FAM_UP,
+	FAM_STATE,
+	FAM_DURATION,
+	FAM_HUNG,
+	FAM_SIZE,
+	FAM_FREE,
+	FAM_AVAIL,
+	FAM_FILES,
+	FAM_FILES_FREE,
+	FAM_INFO,
+	_FAM_MAX,
+};
+
+static const struct {
+	const char *name;
+	const char *help;
+} families[_FAM_MAX] = {
+	[FAM_UP] = { "fsprobe_mount_up", "1 if the mount answered in time (state ok) or could not be probed (denied)." },
+	[FAM_STATE] = { "fsprobe_mount_state",
+			"1 for the mount's state: ok, hung, stale, disconnected, down, denied, blocked, error." },
+	[FAM_DURATION] = { "fsprobe_probe_duration_seconds", "Round trip of the probe's statx, for mounts that answered." },
+	[FAM_HUNG] = { "fsprobe_mount_hung_seconds",
+		       "How long the mount has not answered, counting earlier runs' pending probes; 0 unless hung." },
+	[FAM_SIZE] = { "fsprobe_filesystem_size_bytes", "File system size in bytes, from statfs." },
+	[FAM_FREE] = { "fsprobe_filesystem_free_bytes", "Free bytes, root's reserve included." },
+	[FAM_AVAIL] = { "fsprobe_filesystem_avail_bytes", "Bytes available to non-root users." },
+	[FAM_FILES] = { "fsprobe_filesystem_files", "Inodes in total." },
+	[FAM_FILES_FREE] = { "fsprobe_filesystem_files_free", "Free inodes." },
+	[FAM_INFO] = { "fsprobe_mount_info", "Mount table facts of a mount, always 1." },
+};
+
+static bool has_usage(const struct report *r, size_t m)
+{
+	return r->results[m].flags & RESULT_HAVE_USAGE;
+}
+
+/* Whether the family has a sample for this mount: families without any
+ * sample are left out whole, HELP and TYPE included. */
+static bool has_sample(const struct report *r, enum family f, size_t m)
+{
+	switch (f) {
+	case FAM_DURATION:
+		return r->results[m].flags & RESULT_ANSWERED;
+	case FAM_SIZE:
+	case FAM_FREE:
+	case FAM_AVAIL:
+	case FAM_FILES:
+	case FAM_FILES_FREE:
+		return has_usage(r, m);
+	default:
+		return true;
+	}
+}
+
+static void put_sample(FILE *out, const struct report *r, enum family f, const struct series *s)
+{
+	const struct mount_result *res = &r->results[s->mount];
+	const struct mount_entry *m = &r->table->entries[s->mount];
+	const struct fs_usage *u = &res->usage;
+	const char *name = families[f].name;
+
+	switch (f) {
+	case FAM_UP:
+		fprintf(out, "%s{%s} %d\n", name, s->labels, status_is_healthy(res->status) ? 1 : 0);
+		break;
+	case FAM_STATE:
+		for (int st = 0; st < _STATUS_MAX; st++)
+			fprintf(out, "%s{%s,state=\"%s\"} %d\n", name, s->labels, status_to_string(st),
+				(int)res->status == st ? 1 : 0);
+		break;
+	case FAM_DURATION:
+		fprintf(out, "%s{%s} %.6f\n", name, s->labels, (double)res->latency_ns / NSEC_PER_SEC);
+		break;
+	case FAM_HUNG:
+		fprintf(out, "%s{%s} %.3f\n", name, s->labels,
+			res->status == STATUS_HUNG ? (double)res->hung_ns / NSEC_PER_SEC : 0.0);
+		break;
+	case FAM_SIZE:
+		fprintf(out, "%s{%s} %llu\n", name, s->labels, (unsigned long long)usage_size_bytes(u));
+		break;
+	case FAM_FREE:
+		fprintf(out, "%s{%s} %llu\n", name, s->labels, (unsigned long long)(u->bfree * u->frsize));
+		break;
+	case FAM_AVAIL:
+		fprintf(out, "%s{%s} %llu\n", name, s->labels, (unsigned long long)usage_avail_bytes(u));
+		break;
+	case FAM_FILES:
+		fprintf(out, "%s{%s} %llu\n", name, s->labels, (unsigned long long)u->files);
+		break;
+	case FAM_FILES_FREE:
+		fprintf(out, "%s{%s} %llu\n", name, s->labels, (unsigned long long)u->ffree);
+		break;
+	case FAM_INFO:
+		fprintf(out, "%s{%s,major=\"%u\",minor=\"%u\",mount_id=\"%d\"} 1\n", name, s->labels,
+			major(m->devno), minor(m->devno), m->id);
+		break;
+	case _FAM_MAX:
+		break;
+	}
+}
+
+int render_prom(const struct report *r, int64_t now_real_ns, FILE *out)
+{
+	struct series *s = NULL;
+	size_t n = 0;
+	int k;
+
+	if (r->table && r->nrows > 0) {
+		k = collect(r, &s, &n);
+		if (k < 0)
+			return k;
+	}
+	for (int f = 0; f < _FAM_MAX; f++) {
+		bool any = false;
+
+		for (size_t i = 0; i < n && !any; i++)
+			any = has_sample(r, f, s[i].mount);
+		if (!any)
+			continue;
+		fprintf(out, "# HELP %s %s\n# TYPE %s gauge\n", families[f].name, families[f].help, families[f].name);
+		for (size_t i = 0; i < n; i++)
+			if (has_sample(r, f, s[i].mount))
+				put_sample(out, r, f, &s[i]);
+	}
+	series_free(s, n);
+
+	fputs("# HELP fsprobe_last_run_timestamp_seconds When fsprobe last ran, in seconds since the epoch.\n"
+	      "# TYPE fsprobe_last_run_timestamp_seconds gauge\n",
+	      out);
+	fprintf(out, "fsprobe_last_run_timestamp_seconds %lld.%03lld\n", (long long)(now_real_ns / 1000000000),
+		(long long)(now_real_ns % 1000000000 / 1000000));
+	fputs("# HELP fsprobe_build_info fsprobe's version and the probe engine that ran, always 1.\n"
+	      "# TYPE fsprobe_build_info gauge\n",
+	      out);
+	fprintf(out, "fsprobe_build_info{engine=\"%s\",version=\"%s\"} 1\n", probe_engine_to_string(r->probe.engine),
+		PACKAGE_VERSION);
+	return ferror(out) ? -EIO : 0;
+}

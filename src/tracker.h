@@ -1,0 +1,97 @@
+/* The daemon's memory of every mount across cycles: the per-mount state
+ * machine (idle, in flight since T, hung once the deadline passed, back to
+ * a status when the answer finally comes) and the transitions it reports.
+ *
+ * Pure bookkeeping: no I/O, no clocks of its own (every call takes "now"),
+ * so the state machine is tested on its own. Never more than one request
+ * per mount: a mount in flight is not issued again until its answer comes,
+ * however many deadlines and cycles pass. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "mounts.h"
+#include "probe.h"
+#include "state.h"
+
+enum track_phase {
+	TRACK_IDLE,
+	TRACK_STATX,	/* statx in flight */
+	TRACK_STATFS,	/* statx answered, statfs in flight */
+};
+
+struct tracked_mount {
+	/* Identity, copied: the mount table is re-read under us. */
+	int mnt_id;
+	int parent_id;
+	char *target, *source, *fstype;
+	dev_t devno;
+	bool present;	/* in the current mount table */
+	bool selected;	/* shown and probed every cycle */
+	bool suspect;	/* network/FUSE: gates the mounts below it */
+	bool used;	/* slot in use */
+	bool seen;	/* found in the table being synced */
+	bool due;	/* to be probed this cycle */
+
+	enum track_phase phase;
+	uint64_t issued_ns, deadline_ns; /* CLOCK_MONOTONIC */
+	int64_t issued_real_ns;
+	uint64_t statx_latency_ns;
+
+	bool known;	/* a status has been established */
+	struct mount_result result;
+	uint64_t hung_since_boot_ns;	/* when it went hung, across restarts */
+	bool fuse_aborted;
+};
+
+struct tracker {
+	struct tracked_mount *v;
+	size_t n;
+};
+
+/* A change of a mount's reported status, for the log and for hooks. */
+struct transition {
+	size_t idx;
+	enum mount_status from, to;
+	bool first; /* the first status ever: not logged as a change */
+};
+
+void tracker_done(struct tracker *t);
+
+/* Brings the tracker in line with a freshly read table: new mounts are
+ * added idle and unknown; vanished ones are forgotten unless a request is
+ * still in flight on them. selected[i] says whether table entry i is to be
+ * probed. Returns how many mounts appeared or vanished, or -ENOMEM. */
+int tracker_sync(struct tracker *t, const struct mount_table *table, const bool *selected);
+
+/* The mount whose path walk must succeed before idx can be probed, or -1. */
+ssize_t tracker_gate(const struct tracker *t, size_t idx);
+
+/* Whether idx can be issued now: idle, present, selected, and its gate is
+ * healthy and not overdue. Sets *ret_blocked_by when a gate is unhealthy. */
+bool tracker_ready(const struct tracker *t, size_t idx, ssize_t *ret_blocked_by);
+
+/* A new cycle: every selected mount is due once. */
+void tracker_mark_due(struct tracker *t);
+
+void tracker_issue(struct tracker *t, size_t idx, uint64_t now_ns, int64_t now_real_ns, uint64_t timeout_ns);
+
+/* Applies a record of the helper (job = tracker index). Returns 1 and
+ * fills *ret when the reported status changed, 0 when not. */
+int tracker_apply(struct tracker *t, const struct probe_record *rec, uint64_t now_boot_ns,
+		  struct transition *ret);
+
+/* Marks blocked mounts and requests past their deadline hung; calls fn for
+ * each change. Returns the earliest deadline still ahead (0: none). */
+uint64_t tracker_expire(struct tracker *t, uint64_t now_ns, uint64_t now_boot_ns,
+			void (*fn)(void *userdata, const struct transition *tr), void *userdata);
+
+/* The helper died: requests in flight are lost (a stuck one still holds
+ * its registry slot, so reissuing it reports pending, not a new request). */
+void tracker_forget_inflight(struct tracker *t);
+
+/* Counts for the summary. */
+size_t tracker_count(const struct tracker *t, enum mount_status s);

@@ -1,0 +1,192 @@
+#!/bin/bash
+# check_fsprobe (and fsprobe --nagios) as Nagios and Icinga see them: the
+# exit status and first line for OK, WARNING, CRITICAL and UNKNOWN, the
+# long output, and every perfdata item as Monitoring::Plugin (Debian's
+# libmonitoring-plugin-perl, what Perl add-ons and many plugins use) reads
+# it, with valid units. Real FUSE mounts: healthy, hung, disconnected, and
+# one at a mount point with spaces and quotes.
+. "$(dirname "$0")/../lib.sh"
+t_require_fuse
+perl -MMonitoring::Plugin::Performance -e 1 2>/dev/null || t_skip_all "libmonitoring-plugin-perl not installed"
+CHECK=${CHECK_FSPROBE:-$(dirname "$FSPROBE")/check_fsprobe}
+PARSE=$(dirname "$0")/../helpers/nagios-parse.pl
+if [ ! -x "$CHECK" ]; then echo "Bail out! $CHECK not built (make creates it)"; exit 1; fi
+t_init
+
+# testfs answers statfs with 262144 blocks of 4096 bytes, 131072 free,
+# 120000 available, 65536 inodes, 60000 free: 536870912 bytes used of
+# 1073741824, 52.2% of used + available, 491520000 bytes (469M)
+# available, 8.4% of the inodes used.
+USED=536870912 SIZE=1073741824
+fuse_start ok
+MNT="$T_DIR/it's a \"quoted\" mount" fuse_start odd
+fuse_start hang
+fuse_start dead
+fuse_kill dead
+fuse_mode hang hang
+ok=$(fuse_mnt ok) odd=$(fuse_mnt odd) hang=$(fuse_mnt hang) dead=$(fuse_mnt dead)
+# By mount point, not by type: only this test's mounts.
+all=("$ok" "$odd" "$hang" "$dead")
+# Labels are the mount points' tails (T_DIR makes them too long), with
+# the quote that perfdata parsers cannot read made '_'.
+L_OK=../ok L_ODD='..a "quoted" mount' L_HANG=../hang
+
+# plugin COMMAND ARGS...: runs it, sets RC and ELAPSED_MS, and leaves
+# Monitoring::Plugin's reading of the output in $T_DIR/parsed.
+plugin() {
+	local t0 t1
+	t0=$(t_now_us)
+	"$@" >"$T_DIR/out" 2>"$T_DIR/err"
+	RC=$?
+	t1=$(t_now_us)
+	ELAPSED_MS=$(( (t1 - t0) / 1000 ))
+	perl "$PARSE" "$RC" <"$T_DIR/out" >"$T_DIR/parsed"
+}
+check() { plugin "$CHECK" --state-dir "$T_DIR/state" "$@"; }
+parsed() { sed -n "s/^$1 //p" "$T_DIR/parsed" | head -1; }
+# perf LABEL FIELD: value, uom, uomok, warn, crit, min or max of an item
+perf() {
+	local col
+	case $2 in value) col=3;; uom) col=4;; warn) col=6;; crit) col=7;; min) col=8;; max) col=9;; esac
+	awk -F'\t' -v l="$1" -v c="$col" '$1 == "perf" && $2 == l { print $c }' "$T_DIR/parsed"
+}
+
+# What holds for every plugin answer: exit status and first line agree
+# as Monitoring::Plugin maps them, every perfdata item it can parse
+# parses (the rest are U, which it has no notion of), units are valid,
+# thresholds are ranges it reads.
+common() { # common DESCRIPTION WANT_RC WANT_WORD
+	local items
+	t_is "$RC" "$2" "$1: exit status $2"
+	t_is "$(parsed state)/$(parsed word)" "$3/$3" "$1: Monitoring::Plugin's state for the exit status is the first line's"
+	items=$(parsed items)
+	if [[ $items =~ ^([0-9]+)\ parsed\ ([0-9]+)\ unknown\ ([0-9]+)$ ]] &&
+		[ $((BASH_REMATCH[2] + BASH_REMATCH[3])) = "${BASH_REMATCH[1]}" ]; then
+		t_pass "$1: every perfdata item parses or is U ($items)"
+	else
+		t_fail "$1: perfdata items lost: $items"; t_note "$(head -1 "$T_DIR/out")"
+	fi
+	t_is "$(awk -F'\t' '$1 == "perf" && ($5 != 1 || $6 == "BAD" || $7 == "BAD")' "$T_DIR/parsed")" "" \
+		"$1: valid units and ranges"
+}
+
+# ---- OK
+check -t 5 -p "$ok" -p "$odd"
+common "ok" 0 OK
+t_is "$(parsed text)" "FSPROBE OK - 2 mounts ok" "ok: first line"
+t_is "$(parsed items)" "4 parsed 4 unknown 0" "ok: used bytes and latency per mount"
+t_is "$(perf $L_OK value)/$(perf $L_OK uom)/$(perf $L_OK min)/$(perf $L_OK max)" "$USED/B/0/$SIZE" \
+	"ok: used bytes, B, 0, size"
+t_like "$(perf "$L_OK latency" value)/$(perf "$L_OK latency" uom)" '^0\.[0-9]+/s$' "ok: latency in seconds"
+t_is "$(perf "$L_ODD" value)" "$USED" "spaces and quotes: the label parses"
+t_like "$(perf "$L_ODD latency" value)" '^0\.[0-9]+$' "spaces and quotes: its latency label parses"
+t_is "$(wc -l < "$T_DIR/out")" 1 "ok: no long output"
+t_is "$(wc -c < "$T_DIR/err")" 0 "ok: nothing on stderr"
+
+check -v "$odd"
+common "verbose" 0 OK
+t_like "$(parsed long)" "^\[OK\] $T_DIR/it's a \"quoted\" mount: ok in .*, 53% used, 469M free, inodes 9% used, fuse.testfs odd, perfdata '$L_ODD'$" \
+	"verbose: a long line per mount, naming its label"
+
+# ---- WARNING and CRITICAL from thresholds
+check -w 50 -c 60 -p "$ok" -p "$odd"
+common "-w 50 -c 60" 1 WARNING
+t_is "$(parsed text)" "FSPROBE WARNING - 2 of 2 mounts over a threshold: $ok 53% used, $T_DIR/it's a \"quoted\" mount 53% used" \
+	"-w 50 -c 60: first line"
+t_is "$(perf $L_OK warn)/$(perf $L_OK crit)" "514195456/617034547" \
+	"-w 50 -c 60: perfdata thresholds in used bytes (50% and 60% of used + available)"
+t_is "$(grep -c '^long \[WARNING\] ' "$T_DIR/parsed")" 2 "-w 50 -c 60: a long line per mount"
+
+check -c 50 "$ok"
+common "-c 50" 2 CRITICAL
+t_is "$(parsed text)" "FSPROBE CRITICAL - 1 of 1 mount over a threshold: $ok 53% used" "-c 50: first line"
+
+check -w 60 -c 70 "$ok"
+common "-w 60 -c 70" 0 OK
+
+check -w 500MB: -c 400MB: "$ok"
+common "-w 500MB: -c 400MB:" 1 WARNING
+t_is "$(parsed text)" "FSPROBE WARNING - 1 of 1 mount over a threshold: $ok 469M free" "bytes free: first line"
+t_is "$(perf $L_OK warn)/$(perf $L_OK crit)" "504102912/608960512" "bytes free: perfdata thresholds in used bytes"
+check -c 500MB: "$ok"
+common "-c 500MB:" 2 CRITICAL
+
+check -W 5 -K 50 "$ok"
+common "-W 5 -K 50" 1 WARNING
+t_is "$(parsed text)" "FSPROBE WARNING - 1 of 1 mount over a threshold: $ok inodes 9% used" "inodes: first line"
+check -K @0:10 "$ok"
+common "-K @0:10" 2 CRITICAL
+
+# ---- CRITICAL from unhealthy mounts, within -t
+check -t 2 "${all[@]}"
+common "hung and disconnected" 2 CRITICAL
+t_le "$ELAPSED_MS" 2000 "hung: the plugin answered within -t 2"
+t_like "$(parsed text)" "^FSPROBE CRITICAL - 2 of 4 mounts unhealthy: $hang hung 1\.[0-9]s, $dead disconnected$" \
+	"hung and disconnected: first line"
+t_like "$(parsed items)" '^8 parsed [0-9]+ unknown [2-9]$' "hung and disconnected: 8 items, U among them"
+t_like "$(head -1 "$T_DIR/out")" "'$L_HANG'=U '$L_HANG latency'=U" "hung: U for used bytes and latency"
+t_is "$(perf $L_OK value)" "$USED" "hung: the healthy mounts' perfdata still there"
+t_like "$(grep '^long ' "$T_DIR/parsed" | tr '\n' '|')" \
+	"^long \[CRITICAL\] $hang: hung \(no answer in [0-9.]+s\), fuse.testfs hang\|long \[CRITICAL\] $dead: disconnected \(.*\), fuse.testfs dead\|$" \
+	"hung and disconnected: a long line each, nothing for the healthy"
+
+# The hung request is still pending: the next check reports it from the
+# registry, sends nothing, and is quick.
+check -t 2 -w 50 -p "$ok" -p "$odd" -p "$hang" -p "$dead"
+common "hung, again, with a threshold" 2 CRITICAL
+t_like "$(parsed text)" "^FSPROBE CRITICAL - 2 of 4 mounts unhealthy: $hang hung [0-9.]+s, $dead disconnected; 2 over a threshold: " \
+	"hung and a threshold: both on the first line"
+t_like "$(grep "^long \[CRITICAL\] $hang" "$T_DIR/parsed")" "request pending since" "hung, again: from the registry"
+t_is "$(fuse_count hang GETATTR)" 1 "hung, again: no second request to the hung mount"
+
+# ---- UNKNOWN: bad arguments and fsprobe's own failures
+unknown() { # unknown DESCRIPTION REGEX ARGS...
+	local desc=$1 re=$2; shift 2
+	check "$@"
+	common "$desc" 3 UNKNOWN
+	t_is "$(wc -l < "$T_DIR/out")" 1 "$desc: one line"
+	t_like "$(head -1 "$T_DIR/out")" "^FSPROBE UNKNOWN - $re" "$desc: says why"
+	t_is "$(wc -c < "$T_DIR/err")" 0 "$desc: nothing on stderr"
+}
+unknown "bad range" "invalid -w 'foo': expected a range" -w foo "$ok"
+unknown "bare size" "invalid -c '10GB': .*write 10GB: to alert below 10GB free" -c 10GB "$ok"
+unknown "inverted range" "invalid -w '20:10': the range starts above its end" -w 20:10 "$ok"
+unknown "size for inodes" "invalid -W '10GB:'" -W 10GB: "$ok"
+unknown "unknown option" "unknown option --bogus" --bogus
+unknown "missing argument" "option -c needs an argument" -c
+unknown "bad timeout" "invalid timeout '0'" -t 0
+unknown "relative state dir" "--state-dir 'rel' must be an absolute path" --state-dir rel
+unknown "missing path" "/nonexistent/x: No such file or directory" -p /nonexistent/x
+unknown "unreadable mount table" "cannot read the mount table /nonexistent" --mountinfo /nonexistent
+if [ -x "${NOURING:-}" ]; then
+	plugin "$NOURING" "$CHECK" --state-dir "$T_DIR/state" --engine uring "$ok"
+	common "fsprobe's own failure" 3 UNKNOWN
+	t_like "$(cat "$T_DIR/out")" "^FSPROBE UNKNOWN - io_uring engine unavailable" "own failure: says why"
+fi
+
+check -h
+t_is "$RC" 3 "-h: exit status 3, as monitoring-plugins"
+t_like "$(grep -m1 '^Usage:' "$T_DIR/out")" '^Usage: check_fsprobe ' "-h: usage"
+check --version
+t_is "$RC" 3 "--version: exit status 3, as monitoring-plugins"
+t_like "$(cat "$T_DIR/out")" '^check_fsprobe v[0-9]+\.[0-9]+' "--version: version"
+
+# ---- fsprobe --nagios with fsprobe's own options
+plugin "$FSPROBE" --nagios --state-dir "$T_DIR/state" --timeout 2s "${all[@]}"
+common "fsprobe --nagios" 2 CRITICAL
+t_like "$(parsed text)" "^FSPROBE CRITICAL - 2 of 4 mounts unhealthy: " "fsprobe --nagios: first line"
+plugin "$FSPROBE" --nagios --state-dir "$T_DIR/state" --warning 50 "$ok" "$odd"
+common "fsprobe --nagios --warning" 1 WARNING
+plugin "$FSPROBE" --nagios --state-dir "$T_DIR/state" "$ok"
+common "fsprobe --nagios, healthy" 0 OK
+plugin "$FSPROBE" --nagios --state-dir "$T_DIR/state" -q "${all[@]}"
+t_is "$RC/$(wc -c < "$T_DIR/out")" "2/0" "fsprobe --nagios -q: the state as exit status, no output"
+plugin "$FSPROBE" --nagios --timeout 2x
+common "fsprobe --nagios, bad option" 3 UNKNOWN
+t_like "$(cat "$T_DIR/err")" "^fsprobe: invalid --timeout '2x'" "fsprobe --nagios, bad option: fsprobe's message on stderr"
+plugin "$FSPROBE" --nagios --state-dir "$T_DIR/state" /nonexistent/x
+common "fsprobe --nagios, missing FILE" 3 UNKNOWN
+plugin "$FSPROBE" --warning 50 "$ok"
+t_is "$RC" 2 "--warning without --nagios: a usage error"
+
+t_done

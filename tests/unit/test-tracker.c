@@ -1,0 +1,149 @@
+/* The daemon's per-mount state machine: idle -> in flight -> answered or
+ * hung at the deadline -> recovered when the late answer comes; never a
+ * second request while one is in flight; blocked below a hung gate;
+ * mounts appearing and vanishing, even while in flight. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "macro.h"
+#include "tracker.h"
+#include "tap.h"
+
+#define S NSEC_PER_SEC
+
+static struct mount_entry entries[4];
+static struct mount_table table = { .entries = entries };
+
+static void set_table(size_t n)
+{
+	static const struct mount_entry all[] = {
+		{ .id = 1, .parent_id = 1, .target = "/", .fstype = "ext4", .source = "/dev/vda", .parent = -1 },
+		{ .id = 10, .parent_id = 1, .target = "/nfs", .fstype = "nfs4", .source = "srv:/", .suspect = true, .parent = 0 },
+		{ .id = 11, .parent_id = 10, .target = "/nfs/in", .fstype = "fuse.x", .source = "x", .suspect = true, .parent = 1 },
+		{ .id = 12, .parent_id = 1, .target = "/fuse", .fstype = "fuse.y", .source = "y", .suspect = true, .parent = 0 },
+	};
+	for (size_t i = 0; i < n; i++)
+		entries[i] = all[i];
+	table.n = n;
+}
+
+static ssize_t slot(struct tracker *t, const char *target)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].used && t->v[i].target && streq(t->v[i].target, target))
+			return (ssize_t)i;
+	return -1;
+}
+
+static struct transition last;
+static int ntrans;
+
+static void on_tr(void *userdata _unused_, const struct transition *tr)
+{
+	last = *tr;
+	ntrans++;
+}
+
+static int apply(struct tracker *t, size_t idx, enum record_type type, int err, uint64_t boot)
+{
+	struct probe_record rec = { .type = type, .job = (uint32_t)idx, .err = err, .latency_ns = 1000,
+				    .usage = { .frsize = 4096, .blocks = 10 } };
+	struct transition tr;
+	int k = tracker_apply(t, &rec, boot, &tr);
+
+	if (k > 0) {
+		last = tr;
+		ntrans++;
+	}
+	return k;
+}
+
+int main(void)
+{
+	struct tracker t = {};
+	bool sel[4] = { false, true, true, true };
+	ssize_t nfs, in, fuse, blocked_by;
+
+	set_table(4);
+	is_int(tracker_sync(&t, &table, sel), 4, "four mounts appear");
+	nfs = slot(&t, "/nfs");
+	in = slot(&t, "/nfs/in");
+	fuse = slot(&t, "/fuse");
+	ok(nfs >= 0 && in >= 0 && fuse >= 0, "slots found");
+	is_int(tracker_gate(&t, (size_t)in), nfs, "the nfs mount gates the mount inside it");
+	is_int(tracker_gate(&t, (size_t)fuse), -1, "a mount on / has no gate (/ is neither selected nor suspect)");
+
+	tracker_mark_due(&t);
+	ok(tracker_ready(&t, (size_t)nfs, &blocked_by), "nfs ready");
+	ok(!tracker_ready(&t, (size_t)in, &blocked_by) && blocked_by < 0, "inner waits for its gate, not blocked yet");
+	tracker_issue(&t, (size_t)nfs, 0, 0, 2 * S);
+	tracker_issue(&t, (size_t)fuse, 0, 0, 2 * S);
+	ok(!tracker_ready(&t, (size_t)nfs, &blocked_by), "in flight: no second request");
+
+	/* fuse answers at once; nfs hangs */
+	is_int(apply(&t, (size_t)fuse, RECORD_STATX, 0, 1), 0, "statx ok: waits for statfs");
+	is_int(apply(&t, (size_t)fuse, RECORD_STATFS, 0, 1), 1, "statfs: first status");
+	ok(last.first && last.to == STATUS_OK, "first status ok (not a change)");
+
+	ntrans = 0;
+	is_int(tracker_expire(&t, 1 * S, 1 * S, on_tr, NULL), 2 * S, "before the deadline: next deadline reported");
+	is_int(ntrans, 0, "nothing changes before the deadline");
+	tracker_expire(&t, 2 * S, 2 * S, on_tr, NULL);
+	ok(ntrans >= 1 && t.v[nfs].result.status == STATUS_HUNG, "at the deadline nfs is hung");
+	is_int(t.v[in].result.status, STATUS_BLOCKED, "the mount inside it is blocked");
+	is_int(t.v[in].result.blocked_by, nfs, "blocked by the nfs mount");
+
+	/* Cycles go by: nothing new is issued on the hung mount. */
+	for (int c = 0; c < 1000; c++) {
+		tracker_mark_due(&t);
+		if (tracker_ready(&t, (size_t)nfs, &blocked_by))
+			break;
+	}
+	ok(!tracker_ready(&t, (size_t)nfs, &blocked_by), "1000 cycles later: still no second request");
+	ok(!tracker_ready(&t, (size_t)in, &blocked_by) && blocked_by == nfs, "inner still blocked");
+
+	/* The late answer: recovered, once. */
+	ntrans = 0;
+	apply(&t, (size_t)nfs, RECORD_STATX, 0, 100 * S);
+	apply(&t, (size_t)nfs, RECORD_STATFS, 0, 100 * S);
+	is_int(ntrans, 1, "late answer: one transition");
+	ok(last.from == STATUS_HUNG && last.to == STATUS_OK && !last.first, "hung -> ok");
+	ok(tracker_ready(&t, (size_t)in, &blocked_by), "inner ready again");
+
+	/* Errors map through the vocabulary. */
+	tracker_mark_due(&t);
+	tracker_issue(&t, (size_t)fuse, 200 * S, 0, 2 * S);
+	apply(&t, (size_t)fuse, RECORD_STATX, ENOTCONN, 200 * S);
+	ok(last.to == STATUS_DISCONNECTED && last.from == STATUS_OK, "ok -> disconnected");
+	is_int(t.v[fuse].phase, TRACK_IDLE, "an error ends the request");
+
+	/* Pending from another process: hung since then, no request. */
+	tracker_issue(&t, (size_t)fuse, 300 * S, 0, 2 * S);
+	{
+		struct probe_record rec = { .type = RECORD_PENDING, .job = (uint32_t)fuse, .a = 42,
+					    .since_boot_ns = 250 * S, .since_real_ns = 1 };
+		struct transition tr;
+		is_int(tracker_apply(&t, &rec, 300 * S, &tr), 1, "pending elsewhere: a change");
+		ok(tr.to == STATUS_HUNG && t.v[fuse].result.hung_ns == 50 * S, "hung for 50 s (since the other request)");
+	}
+
+	/* A mount vanishes while in flight: kept until it answers. */
+	tracker_mark_due(&t);
+	tracker_issue(&t, (size_t)fuse, 400 * S, 0, 2 * S);
+	set_table(3);
+	is_int(tracker_sync(&t, &table, sel), 1, "one mount vanished");
+	ok(t.v[fuse].used && !t.v[fuse].present, "in flight: slot kept, not present");
+	apply(&t, (size_t)fuse, RECORD_STATX, EIO, 401 * S);
+	ok(!t.v[fuse].used, "answered: forgotten");
+	is_int(apply(&t, (size_t)fuse, RECORD_STATX, 0, 402 * S), 0, "a stray record for a freed slot is ignored");
+
+	/* Mount ID reuse: the same ID on another target is a new mount. */
+	set_table(4);
+	entries[3].target = "/other";
+	is_int(tracker_sync(&t, &table, sel), 1, "a new mount with a reused id appears");
+	ok(slot(&t, "/other") >= 0, "under its own target");
+
+	tracker_done(&t);
+	return tap_done();
+}
