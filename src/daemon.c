@@ -431,7 +431,7 @@ static bool is_fuse(const char *fstype)
  * waits on it, our helper included. */
 static void maybe_abort_fuse(struct daemon *d, struct tracked_mount *m)
 {
-	char path[128];
+	char path[128], dur[32];
 	int fd;
 
 	if (!d->o->abort_fuse_after_ns || m->fuse_aborted || !is_fuse(m->fstype) || !m->known ||
@@ -450,8 +450,9 @@ static void maybe_abort_fuse(struct daemon *d, struct tracked_mount *m)
 		return;
 	}
 	(void)close(fd);
-	log_line(d, LOG_CRIT, NULL, NULL, "%s: ABORTED the FUSE connection %u:%u, hung for more than %s", m->target,
-		 major(m->devno), minor(m->devno), "the --abort-fuse-after limit");
+	log_line(d, LOG_CRIT, NULL, NULL, "%s: ABORTED the FUSE connection %u:%u, hung for %s (--abort-fuse-after)",
+		 m->target, major(m->devno), minor(m->devno),
+		 format_duration(now_boot_ns() - m->hung_since_boot_ns, dur, sizeof(dur)));
 }
 
 /* Issues every mount that may go now: due this cycle, idle, and with a
@@ -520,9 +521,6 @@ static int on_deadline(sd_event_source *s _unused_, uint64_t usec _unused_, void
 
 	d->deadline_timer = sd_event_source_unref(d->deadline_timer);
 	arm_deadline(d);
-	for (size_t i = 0; i < d->tracker.n; i++)
-		if (d->tracker.v[i].used && d->tracker.v[i].present)
-			maybe_abort_fuse(d, &d->tracker.v[i]);
 	after_change(d);
 	return 0;
 }
@@ -705,6 +703,10 @@ static int on_cycle(sd_event_source *s, uint64_t usec _unused_, void *userdata)
 	}
 	issue_ready(d);
 	arm_deadline(d);
+	/* Checked once a cycle: the limit is meant in seconds or minutes. */
+	for (size_t i = 0; i < d->tracker.n; i++)
+		if (d->tracker.v[i].used && d->tracker.v[i].present)
+			maybe_abort_fuse(d, &d->tracker.v[i]);
 	after_change(d);
 	(void)sd_event_source_set_time_relative(s, d->o->interval_ns / NSEC_PER_USEC);
 	return 0;

@@ -179,14 +179,15 @@ expect_rc() {
     fi
 }
 
-# calibrate: FLOOR_MS = the slowest of 10 runs of `fsprobe --version`: exec,
-# dynamic linking and exit of the very binary, and no work.  Natively that
-# is ~1 ms; under TCG it is 40-280 ms (even /usr/bin/true takes 26-106 ms),
-# which would make a bare 100 ms allowance fail on emulation noise alone.
+# calibrate [N]: FLOOR_MS = the slowest of N (10) runs of `fsprobe --version`:
+# exec, dynamic linking and exit of the very binary, and no work.  Natively
+# ~1 ms; under TCG 40-280 ms (even /usr/bin/true takes 26-106 ms), varying
+# from boot to boot, which would fail a bare 100 ms allowance on emulation
+# noise alone.
 calibrate() {
     local i t0 ms all=
     FLOOR_MS=0
-    for i in 1 2 3 4 5 6 7 8 9 10; do
+    for i in $(seq "${1:-10}"); do
         t0=$(now_us)
         "$FSPROBE" --version > /dev/null 2>&1
         ms=$(( ($(now_us) - t0) / 1000 ))
@@ -194,19 +195,28 @@ calibrate() {
         [ "$ms" -gt "$FLOOR_MS" ] && FLOOR_MS=$ms
     done
     log "process start+exit floor: ${FLOOR_MS}ms (fsprobe --version:$all ms)"
-    tap "# $(basename "$0" .sh): fsprobe --version wall times (ms):$all; floor ${FLOOR_MS}ms"
+    CALIBRATION="fsprobe --version wall times (ms):$all"
 }
 
-# expect_on_time: wall time within --timeout + SLACK_MS + FLOOR_MS; the
-# overshoot is recorded in the timings either way.
+# expect_on_time: wall time within --timeout + SLACK_MS + FLOOR_MS.  A run
+# past timeout + SLACK_MS measures the floor again, at once, in the same
+# conditions (lingering helpers, a reconnecting client...), and is judged
+# against the larger floor; the TAP line says so.
 expect_on_time() {
-    local max=$(( TMO_MS + SLACK_MS + FLOOR_MS ))
+    local max=$(( TMO_MS + SLACK_MS + FLOOR_MS )) boot_floor=$FLOOR_MS
+    if [ "$MS" -gt $(( TMO_MS + SLACK_MS )) ]; then
+        calibrate 5
+        [ "$FLOOR_MS" -lt "$boot_floor" ] && FLOOR_MS=$boot_floor
+        max=$(( TMO_MS + SLACK_MS + FLOOR_MS ))
+        note "${MS}ms is $(( MS - TMO_MS ))ms past the timeout; $CALIBRATION now"
+    fi
     if [ "$MS" -le "$max" ]; then
-        pass "$ENGINE: returned in ${MS}ms <= ${TMO_MS}+${SLACK_MS}+${FLOOR_MS}ms ($CASE)"
+        pass "$ENGINE: returned in ${MS}ms <= ${TMO_MS}+${SLACK_MS}+${FLOOR_MS}ms (timeout+slack+process floor) ($CASE)"
     else
         fail "$ENGINE: returned within ${TMO_MS}+${SLACK_MS}+${FLOOR_MS}ms (timeout+slack+process floor) ($CASE)"
         note "took ${MS}ms"
     fi
+    FLOOR_MS=$boot_floor
 }
 
 # expect_basics RC: exit status, JSON well-formed, returned on time, and a

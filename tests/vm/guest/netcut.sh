@@ -17,6 +17,7 @@
 # shellcheck shell=bash source=lib.sh
 . /host/guest/lib.sh
 calibrate
+note "$CALIBRATION: floor ${FLOOR_MS}ms"
 
 ENGINES="uring threads"
 NH=$MNT/nfs_hard NS=$MNT/nfs_soft CH=$MNT/cifs_hard CS=$MNT/cifs_soft

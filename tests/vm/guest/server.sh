@@ -12,6 +12,7 @@
 # shellcheck shell=bash source=lib.sh
 . /host/guest/lib.sh
 calibrate
+note "$CALIBRATION: floor ${FLOOR_MS}ms"
 
 ENGINES="uring threads"
 NH=$MNT/nfs_hard NST=$MNT/nfs_stale CH=$MNT/cifs_hard CS=$MNT/cifs_soft
