@@ -5,6 +5,7 @@
 
 #include "cleanup.h"
 #include "df.h"
+#include "hashmap.h"
 #include "macro.h"
 #include "size.h"
 
@@ -164,20 +165,9 @@ static const char *src(const struct mount_entry *m)
 /* The mount a stat() of m's mount point would reach: the one on top. */
 static size_t top_of(const struct mount_table *t, size_t m)
 {
-	ssize_t top = mounts_lookup_path(t, t->entries[m].target);
+	ssize_t top = mounts_top_at(t, t->entries[m].target);
 
 	return top >= 0 ? (size_t)top : m;
-}
-
-/* Index of the row that holds the device, most recent first, as df's
- * "seen_last" table: a linear scan is fine for the rows kept, which are one
- * per device. */
-static ssize_t row_for_dev(const struct report *r, const struct mount_table *t, dev_t dev)
-{
-	for (size_t i = r->nrows; i-- > 0;)
-		if (t->entries[r->rows[i].mount].devno == dev)
-			return (ssize_t)i;
-	return -1;
 }
 
 /* -a: every entry, but one whose mount point now leads to a different
@@ -185,11 +175,31 @@ static ssize_t row_for_dev(const struct report *r, const struct mount_table *t, 
 static int select_all(struct report *r, const struct mount_table *t, const struct mount_filter *f,
 		      const struct df_options *o)
 {
+	_cleanup_free_ ssize_t *last_of = calloc(MAX(t->n, 1U), sizeof(ssize_t));
+	_cleanup_(hashmap_done) struct hashmap last_by_dev = {};
+	int k;
+
+	/* For each device as stat() would see it, the last wanted entry on
+	 * it: df's "seen_last" after its pass over the whole list. */
+	if (!last_of || hashmap_init(&last_by_dev, t->n) < 0)
+		return -ENOMEM;
+	for (size_t j = 0; j < t->n; j++) {
+		dev_t dev = t->entries[top_of(t, j)].devno;
+		size_t pos = 0;
+		ssize_t hit = hashmap_next(&last_by_dev, dev, &pos);
+
+		last_of[j] = -1;
+		if (!wanted(&t->entries[j], f, o))
+			continue;
+		if (hit >= 0)
+			hashmap_set_at(&last_by_dev, pos, (ssize_t)j);
+		else if ((k = hashmap_add(&last_by_dev, dev, (ssize_t)j)) < 0)
+			return k;
+	}
 	for (size_t i = 0; i < t->n; i++) {
 		const struct mount_entry *m = &t->entries[i];
-		size_t top;
-		ssize_t last = -1;
-		int k;
+		size_t top, pos = 0;
+		ssize_t last;
 
 		if (!wanted(m, f, o))
 			continue;
@@ -197,9 +207,7 @@ static int select_all(struct report *r, const struct mount_table *t, const struc
 		if (k < 0)
 			return k;
 		top = top_of(t, i);
-		for (size_t j = 0; j < t->n; j++)
-			if (wanted(&t->entries[j], f, o) && t->entries[top_of(t, j)].devno == t->entries[top].devno)
-				last = (ssize_t)j;
+		last = hashmap_next(&last_by_dev, t->entries[top].devno, &pos);
 		if (last >= 0 && !streq(src(&t->entries[last]), src(m)) &&
 		    !(df_is_remote(&t->entries[last]) && df_is_remote(m)))
 			r->rows[r->nrows - 1].placeholder = true;
@@ -212,12 +220,17 @@ static int select_all(struct report *r, const struct mount_table *t, const struc
 int df_select(struct report *r, const struct mount_table *t, const struct mount_filter *f,
 	      const struct df_options *o)
 {
+	_cleanup_(hashmap_done) struct hashmap row_by_dev = {};
 	int k = report_init(r, t);
 
 	if (k < 0)
 		return k;
 	if (f->all)
 		return select_all(r, t, f, o);
+	/* device -> its latest row, df's "seen_last" */
+	k = hashmap_init(&row_by_dev, t->n);
+	if (k < 0)
+		return k;
 
 	for (size_t i = 0; i < t->n; i++) {
 		/* A hidden mount's path leads to the one on top, whose device
@@ -225,12 +238,15 @@ int df_select(struct report *r, const struct mount_table *t, const struct mount_
 		size_t mi = top_of(t, i);
 		const struct mount_entry *m = &t->entries[mi];
 		ssize_t seen;
+		size_t pos = 0;
 
 		if (!wanted(&t->entries[i], f, o))
 			continue;
-		seen = row_for_dev(r, t, m->devno);
+		seen = hashmap_next(&row_by_dev, m->devno, &pos);
 		if (seen < 0) {
 			k = report_add_row(r, mi, NULL);
+			if (k >= 0)
+				k = hashmap_add(&row_by_dev, m->devno, (ssize_t)r->nrows - 1);
 		} else {
 			const struct mount_entry *s = &t->entries[r->rows[seen].mount];
 			bool nearer_root = strlen(s->target) > strlen(m->target);
@@ -238,9 +254,10 @@ int df_select(struct report *r, const struct mount_table *t, const struct mount_
 
 			if (s == m)
 				continue;
-			if (!o->total && df_is_remote(m) && df_is_remote(s) && !streq(src(s), src(m)))
+			if (!o->total && df_is_remote(m) && df_is_remote(s) && !streq(src(s), src(m))) {
 				k = report_add_row(r, mi, NULL); /* distinct exports: keep both */
-			else if ((strchr(src(m), '/') && !strchr(src(s), '/')) || (nearer_root && !below_root) ||
+				hashmap_set_at(&row_by_dev, pos, (ssize_t)r->nrows - 1);
+			} else if ((strchr(src(m), '/') && !strchr(src(s), '/')) || (nearer_root && !below_root) ||
 				 (!streq(src(s), src(m)) && streq(m->target, s->target)))
 				r->rows[seen].mount = mi;
 			else

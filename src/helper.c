@@ -51,21 +51,39 @@ struct helper {
 	int out_fd, req_fd, pending_fd;
 	uint8_t *req_buf;
 	size_t req_have;
+	uint8_t out_buf[sizeof(struct probe_record) * 256];
+	size_t out_len;
 	unsigned inflight;
 	bool parent_gone;
 };
 
+/* Records are written in batches, one write(2) per turn of the loop
+ * rather than one per answer: the reader copes with any split. */
+static void flush_records(struct helper *h)
+{
+	size_t off = 0;
+
+	while (off < h->out_len && !h->parent_gone) {
+		ssize_t l = write(h->out_fd, h->out_buf + off, h->out_len - off);
+
+		if (l < 0 && errno == EINTR)
+			continue;
+		if (l <= 0)
+			h->parent_gone = true; /* EPIPE: the front met its deadline */
+		else
+			off += (size_t)l;
+	}
+	h->out_len = 0;
+}
+
 static void send_record(struct helper *h, struct probe_record *rec)
 {
-	ssize_t l;
-
 	if (h->parent_gone)
 		return;
-	do
-		l = write(h->out_fd, rec, sizeof(*rec));
-	while (l < 0 && errno == EINTR);
-	if (l != (ssize_t)sizeof(*rec))
-		h->parent_gone = true; /* EPIPE: the front met its deadline */
+	if (h->out_len + sizeof(*rec) > sizeof(h->out_buf))
+		flush_records(h);
+	memcpy(h->out_buf + h->out_len, rec, sizeof(*rec));
+	h->out_len += sizeof(*rec);
 }
 
 static int slot_add(struct helper *h, struct helper_job *j, uint32_t *ret_slot)
@@ -357,6 +375,7 @@ int helper_main(const struct probe_job *jobs, size_t n, const struct probe_optio
 			rec.a = PROBE_ENGINE_URING;
 			rec.err = -r;
 			send_record(&h, &rec);
+			flush_records(&h);
 			return 1;
 		}
 		rec.err = r < 0 ? -r : 0;
@@ -385,8 +404,10 @@ int helper_main(const struct probe_job *jobs, size_t n, const struct probe_optio
 			{ .fd = h.parent_gone ? -1 : h.req_fd, .events = POLLIN },
 		};
 
-		if (poll(p, 3, -1) < 0 && errno != EINTR)
+		flush_records(&h);
+		if (poll(p, 3, thread_engine_waiting(h.threads) ? THREAD_ENGINE_TICK_MS : -1) < 0 && errno != EINTR)
 			break;
+		thread_engine_tick(h.threads);
 		(void)thread_engine_reap(h.threads, on_done, &h);
 		if (h.uring)
 			(void)uring_engine_reap(h.uring, on_done, &h);
@@ -395,6 +416,7 @@ int helper_main(const struct probe_job *jobs, size_t n, const struct probe_optio
 		if (h.uring)
 			(void)uring_engine_flush(h.uring);
 	}
+	flush_records(&h);
 	/* Nothing in flight: everything locked has been released. The caller
 	 * _exit()s without running the parent's atexit handlers. */
 	return 0;

@@ -101,6 +101,10 @@ int mounts_load(const char *path, struct mount_table *ret)
 
 	*ret = (struct mount_table){ .tb = TAKE_PTR(tb), .entries = TAKE_PTR(entries), .n = n };
 	r = link_parents(ret);
+	if (r >= 0)
+		r = hashmap_init(&ret->by_target, n);
+	for (size_t i = 0; r >= 0 && i < n; i++)
+		r = hashmap_add(&ret->by_target, hash_string(ret->entries[i].target), (ssize_t)i);
 	if (r < 0)
 		mounts_done(ret);
 	return r;
@@ -111,39 +115,47 @@ void mounts_done(struct mount_table *t)
 	if (!t)
 		return;
 	free(t->entries);
+	hashmap_done(&t->by_target);
 	mnt_unref_table(t->tb);
 	*t = (struct mount_table){};
 }
 
-static bool path_has_prefix(const char *path, const char *prefix)
+ssize_t mounts_top_at(const struct mount_table *t, const char *target)
 {
-	size_t l = strlen(prefix);
+	ssize_t best = -ENOENT, i;
+	size_t pos = 0;
 
-	if (streq(prefix, "/"))
-		return path[0] == '/';
-	return strncmp(path, prefix, l) == 0 && (path[l] == '\0' || path[l] == '/');
+	while ((i = hashmap_next(&t->by_target, hash_string(target), &pos)) >= 0) {
+		if (!streq(t->entries[i].target, target))
+			continue; /* another target with the same hash */
+		/* Later entries were mounted later and so sit on top, unless
+		 * they are themselves hidden. */
+		if (best < 0 || (t->entries[best].shadowed && !t->entries[i].shadowed) ||
+		    (t->entries[best].shadowed == t->entries[i].shadowed && i > best))
+			best = i;
+	}
+	return best;
 }
 
 ssize_t mounts_lookup_path(const struct mount_table *t, const char *path)
 {
-	ssize_t best = -ENOENT;
-	size_t best_len = 0;
+	_cleanup_free_ char *p = strdup(path);
+	char *slash;
+	ssize_t m;
 
-	for (size_t i = 0; i < t->n; i++) {
-		const struct mount_entry *m = &t->entries[i];
-		size_t l = strlen(m->target);
-
-		if (!path_has_prefix(path, m->target))
-			continue;
-		/* Later entries were mounted later and so sit on top, unless
-		 * they are themselves hidden. */
-		if (best < 0 || l > best_len ||
-		    (l == best_len && (t->entries[best].shadowed || !m->shadowed))) {
-			best = (ssize_t)i;
-			best_len = l;
-		}
+	if (!p)
+		return -ENOMEM;
+	/* From the whole path up to "/": the first mount point met is the
+	 * longest prefix. */
+	for (;;) {
+		m = mounts_top_at(t, p[0] ? p : "/");
+		if (m >= 0 || !p[0] || streq(p, "/"))
+			return m;
+		slash = strrchr(p, '/');
+		if (!slash)
+			return -ENOENT;
+		*slash = '\0';
 	}
-	return best;
 }
 
 char *path_normalize(const char *path)

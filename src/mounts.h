@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "hashmap.h"
+
 struct libmnt_table;
 
 struct mount_entry {
@@ -32,6 +34,7 @@ struct mount_table {
 	struct libmnt_table *tb;
 	struct mount_entry *entries;
 	size_t n;
+	struct hashmap by_target; /* hash of target -> entry index */
 };
 
 /* path NULL reads /proc/self/mountinfo. */
@@ -41,6 +44,9 @@ void mounts_done(struct mount_table *t);
 /* The mount whose target is the longest prefix of the absolute, normalized
  * path (the top one where several share a target); -ENOENT when none. */
 ssize_t mounts_lookup_path(const struct mount_table *t, const char *path);
+
+/* The mount on top at exactly this target, or -ENOENT. */
+ssize_t mounts_top_at(const struct mount_table *t, const char *target);
 
 /* Resolves FILE as df would, to the mount holding it, reading symbolic
  * links only on local file systems; inside a network/FUSE mount the rest of

@@ -50,6 +50,11 @@ int thread_engine_new(unsigned max_threads, struct thread_engine **ret);
 int thread_engine_fd(struct thread_engine *e);
 int thread_engine_submit(struct thread_engine *e, uint32_t job, enum probe_op op, const char *path, void *buf);
 int thread_engine_reap(struct thread_engine *e, probe_done_fn done, void *userdata);
+/* Whether requests wait for a worker: then the helper ticks every
+ * THREAD_ENGINE_TICK_MS, and a tick with no progress adds a worker. */
+bool thread_engine_waiting(struct thread_engine *e);
+void thread_engine_tick(struct thread_engine *e);
+#define THREAD_ENGINE_TICK_MS 2
 
 /* The flags and mask every statx probe uses, whichever engine issues it:
  * FORCE_SYNC makes NFS/CIFS/FUSE ask the server (a cached answer would make

@@ -3,9 +3,12 @@
  * for statx when io_uring is unavailable (seccomp EPERM, io_uring_disabled,
  * old kernels).
  *
- * The pool grows whenever a request would otherwise wait, so a worker stuck
- * on a hung mount never delays a healthy one; stuck workers are abandoned,
- * never joined. Runs only in the helper process. */
+ * A few workers start at once; more are added only when the queue stops
+ * moving (every worker is stuck in the kernel), so thousands of quick
+ * requests share a handful of threads while a hung mount still never
+ * delays a healthy one for more than a tick. Stuck workers are abandoned,
+ * never joined. Completions are batched: the helper is woken once per
+ * batch, not once per request. Runs only in the helper process. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -21,6 +24,9 @@
 /* Workers only make one system call; 256 KiB leaves room for the
  * sanitizers' instrumentation. */
 #define WORKER_STACK_SIZE (256 * 1024)
+/* Workers started without waiting for the queue to stall: enough to keep
+ * two CPUs busy with quick requests while one or two hang. */
+#define WORKERS_EAGER 4U
 
 struct thread_request {
 	struct thread_request *next;
@@ -28,31 +34,29 @@ struct thread_request {
 	enum probe_op op;
 	const char *path;
 	void *buf;
-};
-
-struct completion {
-	uint32_t job;
-	uint32_t op;
-	int32_t res;
+	int res;
 };
 
 struct thread_engine {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	struct thread_request *head, **tail;
+	struct thread_request *head, **tail;	/* queued */
+	struct thread_request *done;		/* completed, newest first */
 	unsigned threads, idle, queued, max_threads;
-	int pipe[2]; /* completions: workers write, the helper loop reads */
+	uint64_t completed, completed_seen;	/* progress, for stall detection */
+	bool notified;				/* a wake-up byte is in the pipe */
+	int pipe[2];
 };
 
 static void *worker(void *arg)
 {
 	struct thread_engine *e = arg;
 
+	pthread_mutex_lock(&e->lock);
 	for (;;) {
 		struct thread_request *rq;
-		struct completion c;
+		bool wake;
 
-		pthread_mutex_lock(&e->lock);
 		while (!e->head)
 			pthread_cond_wait(&e->cond, &e->lock);
 		rq = e->head;
@@ -63,24 +67,29 @@ static void *worker(void *arg)
 		e->idle--;
 		pthread_mutex_unlock(&e->lock);
 
-		c.job = rq->job;
-		c.op = rq->op;
 		if (rq->op == PROBE_OP_STATX)
-			c.res = statx(AT_FDCWD, rq->path, PROBE_STATX_FLAGS, PROBE_STATX_MASK, rq->buf);
+			rq->res = statx(AT_FDCWD, rq->path, PROBE_STATX_FLAGS, PROBE_STATX_MASK, rq->buf);
 		else
-			c.res = statfs(rq->path, rq->buf);
-		if (c.res < 0)
-			c.res = -errno;
-		free(rq);
+			rq->res = statfs(rq->path, rq->buf);
+		if (rq->res < 0)
+			rq->res = -errno;
+
+		pthread_mutex_lock(&e->lock);
 		/* Idle again before the completion is seen: the helper may
 		 * submit the next request (this mount's statfs) at once, and
 		 * must find this worker free rather than start another. */
-		pthread_mutex_lock(&e->lock);
 		e->idle++;
-		pthread_mutex_unlock(&e->lock);
-		/* 12 bytes: atomic on a pipe; a full pipe only delays us. */
-		while (write(e->pipe[1], &c, sizeof(c)) < 0 && errno == EINTR)
-			;
+		e->completed++;
+		rq->next = e->done;
+		e->done = rq;
+		wake = !e->notified;
+		e->notified = true;
+		if (wake) {
+			pthread_mutex_unlock(&e->lock);
+			while (write(e->pipe[1], "", 1) < 0 && errno == EINTR)
+				;
+			pthread_mutex_lock(&e->lock);
+		}
 	}
 	return NULL;
 }
@@ -91,11 +100,10 @@ int thread_engine_new(unsigned max_threads, struct thread_engine **ret)
 
 	if (!e)
 		return -ENOMEM;
-	if (pipe2(e->pipe, O_CLOEXEC) < 0) {
+	if (pipe2(e->pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
 		free(e);
 		return -errno;
 	}
-	(void)fcntl(e->pipe[0], F_SETFL, O_NONBLOCK);
 	pthread_mutex_init(&e->lock, NULL);
 	pthread_cond_init(&e->cond, NULL);
 	e->tail = &e->head;
@@ -111,6 +119,7 @@ int thread_engine_fd(struct thread_engine *e)
 	return e->pipe[0];
 }
 
+/* Called with the lock held. */
 static int spawn_worker(struct thread_engine *e)
 {
 	pthread_attr_t attr;
@@ -118,6 +127,8 @@ static int spawn_worker(struct thread_engine *e)
 	sigset_t all, old;
 	int r;
 
+	if (e->threads >= e->max_threads)
+		return -EAGAIN;
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&attr, WORKER_STACK_SIZE);
@@ -127,6 +138,10 @@ static int spawn_worker(struct thread_engine *e)
 	r = -pthread_create(&t, &attr, worker, e);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	pthread_attr_destroy(&attr);
+	if (r == 0) {
+		e->threads++;
+		e->idle++;
+	}
 	return r;
 }
 
@@ -143,41 +158,64 @@ int thread_engine_submit(struct thread_engine *e, uint32_t job, enum probe_op op
 	*e->tail = rq;
 	e->tail = &rq->next;
 	e->queued++;
-	if (e->queued > e->idle && e->threads < e->max_threads) {
+	if (e->queued > e->idle && e->threads < WORKERS_EAGER)
 		r = spawn_worker(e);
-		if (r == 0) {
-			e->threads++;
-			e->idle++;
-		}
-	}
-	pthread_cond_signal(&e->cond);
+	if (e->idle > 0)
+		pthread_cond_signal(&e->cond);
 	pthread_mutex_unlock(&e->lock);
 	/* A failed spawn still leaves the request queued for an existing
 	 * worker; only with no worker at all is it lost. */
 	return e->threads > 0 ? 0 : r;
 }
 
+bool thread_engine_waiting(struct thread_engine *e)
+{
+	bool w;
+
+	pthread_mutex_lock(&e->lock);
+	w = e->queued > 0;
+	pthread_mutex_unlock(&e->lock);
+	return w;
+}
+
+void thread_engine_tick(struct thread_engine *e)
+{
+	pthread_mutex_lock(&e->lock);
+	/* Work is queued, no worker is free and none finished anything since
+	 * the last tick: they are all stuck in the kernel. One more. */
+	if (e->queued > 0 && e->idle == 0 && e->completed == e->completed_seen)
+		(void)spawn_worker(e);
+	e->completed_seen = e->completed;
+	pthread_mutex_unlock(&e->lock);
+}
+
 int thread_engine_reap(struct thread_engine *e, probe_done_fn done, void *userdata)
 {
-	struct completion c[64];
+	struct thread_request *list, *rev = NULL;
+	char drain[64];
 	int total = 0;
 
-	for (;;) {
-		ssize_t l = read(e->pipe[0], c, sizeof(c));
+	while (read(e->pipe[0], drain, sizeof(drain)) > 0)
+		;
+	pthread_mutex_lock(&e->lock);
+	list = e->done;
+	e->done = NULL;
+	e->notified = false;
+	pthread_mutex_unlock(&e->lock);
 
-		if (l < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN)
-				return total;
-			return -errno;
-		}
-		if (l == 0)
-			return total;
-		for (size_t i = 0; i < (size_t)l / sizeof(c[0]); i++)
-			done(userdata, c[i].job, (enum probe_op)c[i].op, c[i].res);
-		total += (int)((size_t)l / sizeof(c[0]));
-		if ((size_t)l < sizeof(c))
-			return total;
+	/* Oldest first, as they completed. */
+	while (list) {
+		struct thread_request *n = list->next;
+		list->next = rev;
+		rev = list;
+		list = n;
 	}
+	while (rev) {
+		struct thread_request *n = rev->next;
+		done(userdata, rev->job, rev->op, rev->res);
+		free(rev);
+		rev = n;
+		total++;
+	}
+	return total;
 }

@@ -108,11 +108,17 @@ static void sanitize(char *s)
 static int text_width(const char *s)
 {
 	mbstate_t st = {};
+	size_t ascii = 0, n;
 	const char *p = s;
-	size_t n = mbsrtowcs(NULL, &p, 0, &st);
 	wchar_t *w;
 	int width;
 
+	/* Mount points are nearly always ASCII: no conversion needed. */
+	while (s[ascii] && (unsigned char)s[ascii] < 0x80)
+		ascii++;
+	if (!s[ascii])
+		return (int)ascii;
+	n = mbsrtowcs(NULL, &p, 0, &st);
 	if (n == (size_t)-1)
 		return -1;
 	w = calloc(n + 1, sizeof(*w));

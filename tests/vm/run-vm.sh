@@ -52,7 +52,7 @@ fi
 "$@" -serial "file:$log" -monitor none < /dev/null > "$share/qemu.stderr" 2>&1 &
 qpid=$!
 # Kill only our own qemu, by PID, whatever way we leave.
-trap 'kill -KILL $qpid 2>/dev/null' EXIT
+trap 'kill -KILL $qpid 2>/dev/null; wait $qpid 2>/dev/null' EXIT
 trap 'exit 130' INT TERM HUP
 
 start=$(date +%s)

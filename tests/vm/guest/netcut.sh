@@ -11,8 +11,8 @@
 #  10 all of it with --engine=uring and --engine=threads
 # plus: a second run while requests are pending issues none and says since when.
 #
-# Order: healthy, cut (12 s), restore (recovery), cut again for the soft
-# timeouts (~50 s), power off with the hard requests still hung.
+# Order: healthy, cut (~12 s), restore (recovery), cut again for the soft
+# timeouts (~55 s), power off with the hard requests still hung.
 
 # shellcheck shell=bash source=lib.sh
 . /host/guest/lib.sh
@@ -110,10 +110,12 @@ for e in $ENGINES; do
         expect_field "$m" detail "request pending since .*pid ${HELPER[$e]}\)"
     done
     expect_status "$NN" blocked
-    # hung counts from the first run's request: at least that run's 2 s plus
-    # the time between the runs, at most since the first run started
+    # hung counts from the first run's request: about that run's 2 s (less
+    # the helper's start-up, up to ~0.5 s under TCG on a busy host) plus the
+    # time between the runs, at most since the first run started; a count
+    # started by this run would be below 0.3 s
     expect_range "$NH" hung \
-        "$(awk -v a="${CUT1_END[$e]}" -v b="$T_START" 'BEGIN { print (b - a) / 1e6 + 1.9 }')" \
+        "$(awk -v a="${CUT1_END[$e]}" -v b="$T_START" 'BEGIN { print (b - a) / 1e6 + 1.0 }')" \
         "$(awk -v a="${CUT1_START[$e]}" -v b="$T_END" 'BEGIN { print (b - a) / 1e6 }')"
     h=$(helpers "$e")
     if [ "$h" = "${HELPER[$e]}" ]; then
@@ -128,7 +130,7 @@ done
 # Restored after a short cut on purpose: TCP backs its retransmissions off
 # exponentially (0.2 s, 0.4 s, ... since the request was sent), so after a
 # cut of N seconds the next one, which brings the answer, can be N seconds
-# away.  A 12 s cut keeps that wait below ~13 s.
+# away.  This cut lasts 11-18 s (busy host), the wait measured 3.5-11 s.
 uncut_servers || fail "setup: nft uncut"
 T1=$(now_us)
 log "servers reachable again after $(since_cut)ms"
@@ -152,8 +154,12 @@ for e in $ENGINES; do
     expect_basics 0
     for m in $ALL; do expect_status "$m" ok; done
     h=$(helpers "$e")
-    [ -z "$h" ] && pass "$e: no helper lingers after a healthy run ($CASE)" ||
-        { fail "$e: no helper lingers after a healthy run ($CASE)"; note "helpers: $h"; }
+    if [ -z "$h" ]; then
+        pass "$e: no helper lingers after a healthy run ($CASE)"
+    else
+        fail "$e: no helper lingers after a healthy run ($CASE)"
+        note "helpers: $h"
+    fi
 done
 
 # ---------------------------------------------------------------- soft timeouts
@@ -171,6 +177,9 @@ for e in $ENGINES; do
     expect_basics 1
     expect_status "$NS" hung
     expect_status "$CS" hung
+    expect_status "$NH" hung
+    expect_status "$CH" hung
+    expect_status "$NN" blocked
 done
 while [ "$(since_cut)" -lt 31000 ]; do sleep 0.5; done
 CASE="soft timeouts expired"

@@ -81,7 +81,7 @@ for e in $ENGINES; do
     expect_status "$CH" hung
     expect_field "$CH" detail "request pending since .*pid ${HELPER[$e]}\)"
     expect_range "$CH" hung \
-        "$(awk -v a="$t1_end" -v b="$T_START" 'BEGIN { print (b - a) / 1e6 + 1.9 }')" \
+        "$(awk -v a="$t1_end" -v b="$T_START" 'BEGIN { print (b - a) / 1e6 + 1.0 }')" \
         "$(awk -v a="$t1_start" -v b="$T_END" 'BEGIN { print (b - a) / 1e6 }')"
     h=$(helpers "$e")
     if [ "$h" = "${HELPER[$e]}" ]; then
