@@ -48,9 +48,7 @@
 /* Transitions waiting for a free slot to run --exec-on-change. */
 #define EXEC_QUEUE_MAX 64
 
-struct exec_job {
-	char **env;
-};
+struct exec_run;
 
 struct daemon {
 	const struct daemon_options *o;
@@ -70,6 +68,7 @@ struct daemon {
 	uint64_t last_textfile_ns;
 	int textfile_err;
 	unsigned exec_running;
+	struct exec_run *exec_runs;
 	char **exec_queue[EXEC_QUEUE_MAX];
 	unsigned exec_queued;
 };
@@ -263,14 +262,35 @@ static void notify_status(struct daemon *d)
 
 /* ------------------------------------------------- --exec-on-change */
 
+/* A program started by --exec-on-change: reaped by its child source,
+ * killed by its timer if it outlives exec_timeout_ns. */
+struct exec_run {
+	struct daemon *d;
+	struct exec_run *next;
+	sd_event_source *child, *timer;
+	pid_t pid;
+};
+
 static void exec_start(struct daemon *d, char **env);
 
-static int on_exec_exit(sd_event_source *s, const siginfo_t *si _unused_, void *userdata)
+static void exec_run_free(struct daemon *d, struct exec_run *x)
 {
-	struct daemon *d = userdata;
+	for (struct exec_run **p = &d->exec_runs; *p; p = &(*p)->next)
+		if (*p == x) {
+			*p = x->next;
+			break;
+		}
+	sd_event_source_disable_unref(x->child);
+	sd_event_source_disable_unref(x->timer);
+	free(x);
+}
 
-	(void)sd_event_source_set_enabled(s, SD_EVENT_OFF);
-	sd_event_source_unref(s);
+static int on_exec_exit(sd_event_source *s _unused_, const siginfo_t *si _unused_, void *userdata)
+{
+	struct exec_run *x = userdata;
+	struct daemon *d = x->d;
+
+	exec_run_free(d, x);
 	d->exec_running--;
 	if (d->exec_queued > 0) {
 		char **env = d->exec_queue[0];
@@ -280,14 +300,13 @@ static int on_exec_exit(sd_event_source *s, const siginfo_t *si _unused_, void *
 	return 0;
 }
 
-static int on_exec_timeout(sd_event_source *s, uint64_t usec _unused_, void *userdata)
+static int on_exec_timeout(sd_event_source *s _unused_, uint64_t usec _unused_, void *userdata)
 {
-	pid_t pid = (pid_t)(intptr_t)userdata;
+	struct exec_run *x = userdata;
 
 	/* Bounded in time: a hook that hangs (on the very mount it was told
 	 * about, say) is killed; its exit is reaped by on_exec_exit. */
-	(void)kill(pid, SIGKILL);
-	sd_event_source_unref(s);
+	(void)kill(x->pid, SIGKILL);
 	return 0;
 }
 
@@ -300,13 +319,18 @@ static void free_env(char **env)
 
 static void exec_start(struct daemon *d, char **env)
 {
-	sd_event_source *src = NULL;
+	struct exec_run *x = calloc(1, sizeof(*x));
 	pid_t pid;
 
+	if (!x) {
+		free_env(env);
+		return;
+	}
 	pid = fork();
 	if (pid < 0) {
 		log_line(d, LOG_ERR, NULL, NULL, "cannot run %s: %s", d->o->exec_on_change, strerror(errno));
 		free_env(env);
+		free(x);
 		return;
 	}
 	if (pid == 0) {
@@ -323,15 +347,13 @@ static void exec_start(struct daemon *d, char **env)
 		_exit(127);
 	}
 	free_env(env);
+	*x = (struct exec_run){ .d = d, .pid = pid, .next = d->exec_runs };
+	d->exec_runs = x;
 	d->exec_running++;
-	if (sd_event_add_child(d->event, &src, pid, WEXITED, on_exec_exit, d) < 0) {
-		d->exec_running--;
-		return;
-	}
-	(void)sd_event_source_set_floating(src, true);
-	if (sd_event_add_time_relative(d->event, &src, CLOCK_MONOTONIC, d->o->exec_timeout_ns / NSEC_PER_USEC, TIMER_ACCURACY_USEC,
-				       on_exec_timeout, (void *)(intptr_t)pid) >= 0)
-		(void)sd_event_source_set_floating(src, true);
+	if (sd_event_add_child(d->event, &x->child, pid, WEXITED, on_exec_exit, x) < 0)
+		log_line(d, LOG_ERR, NULL, NULL, "cannot watch %s (pid %d)", d->o->exec_on_change, (int)pid);
+	(void)sd_event_add_time_relative(d->event, &x->timer, CLOCK_MONOTONIC, d->o->exec_timeout_ns / NSEC_PER_USEC,
+					 TIMER_ACCURACY_USEC, on_exec_timeout, x);
 }
 
 extern char **environ;
@@ -810,6 +832,9 @@ out:
 	sd_event_source_disable_unref(d.respawn_timer);
 	for (unsigned i = 0; i < d.exec_queued; i++)
 		free_env(d.exec_queue[i]);
+	/* Hooks still running are not waited for either. */
+	while (d.exec_runs)
+		exec_run_free(&d, d.exec_runs);
 	mnt_unref_monitor(d.monitor);
 	tracker_done(&d.tracker);
 	sd_event_unref(d.event);
