@@ -17,7 +17,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -227,12 +229,77 @@ static void on_done(void *userdata, uint32_t slot, enum probe_op op, int res)
 	job_finish(h, slot);
 }
 
+int probe_requests_take(uint8_t *buf, size_t *have,
+			void (*fn)(void *userdata, const struct probe_request *rq, const uint8_t *path),
+			void *userdata)
+{
+	size_t off = 0;
+	int r = 0;
+
+	while (*have - off >= sizeof(struct probe_request)) {
+		struct probe_request rq;
+
+		/* memcpy: the buffer holds bytes, not aligned requests */
+		memcpy(&rq, buf + off, sizeof(rq));
+		if (rq.flags & PROBE_REQUEST_PING) {
+			fn(userdata, &rq, NULL);
+			off += sizeof(rq);
+			continue;
+		}
+		/* At most PROBE_REQUEST_MAX - 1 bytes in all: a partial request
+		 * never fills the buffer, so a read into it never asks for 0
+		 * bytes and mistakes its 0 for EOF. */
+		if (rq.path_len == 0 || rq.path_len > PROBE_REQUEST_MAX - sizeof(rq) - 1) {
+			r = -EBADMSG;
+			break;
+		}
+		if (*have - off < sizeof(rq) + rq.path_len)
+			break;
+		fn(userdata, &rq, buf + off + sizeof(rq));
+		off += sizeof(rq) + rq.path_len;
+	}
+	memmove(buf, buf + off, *have - off);
+	*have -= off;
+	return r;
+}
+
+/* One request off the stream: a ping is answered at once, a probe gets
+ * its job. */
+static void take_request(void *userdata, const struct probe_request *rq, const uint8_t *path)
+{
+	struct helper *h = userdata;
+	struct helper_job *hj;
+	uint32_t slot;
+
+	if (rq->flags & PROBE_REQUEST_PING) {
+		struct probe_record pong = { .type = RECORD_PONG, .job = rq->token };
+		send_record(h, &pong);
+		return;
+	}
+	hj = calloc(1, sizeof(*hj));
+	if (hj)
+		hj->path = strndup((const char *)path, rq->path_len);
+	if (!hj || !hj->path || slot_add(h, hj, &slot) < 0) {
+		struct probe_record rec = { .type = RECORD_STATX, .job = rq->token, .err = ENOMEM };
+		if (hj)
+			free((char *)hj->path);
+		free(hj);
+		send_record(h, &rec);
+		return;
+	}
+	hj->token = rq->token;
+	hj->mnt_id = rq->mnt_id;
+	hj->want_usage = rq->flags & PROBE_REQUEST_USAGE;
+	hj->owned = true;
+	hj->first_child = hj->next_sibling = -1;
+	submit(h, slot);
+}
+
 /* Reads whole requests from the stream; a partial one waits for more. */
 static void read_requests(struct helper *h)
 {
 	for (;;) {
 		ssize_t l = read(h->req_fd, h->req_buf + h->req_have, PROBE_REQUEST_MAX - h->req_have);
-		size_t off = 0;
 
 		if (l < 0 && errno == EINTR)
 			continue;
@@ -245,49 +312,40 @@ static void read_requests(struct helper *h)
 			return;
 		}
 		h->req_have += (size_t)l;
-		while (h->req_have - off >= sizeof(struct probe_request)) {
-			struct probe_request rq;
-			struct helper_job *hj;
-			uint32_t slot;
-
-			memcpy(&rq, h->req_buf + off, sizeof(rq));
-			if (rq.flags & PROBE_REQUEST_PING) {
-				struct probe_record pong = { .type = RECORD_PONG, .job = rq.token };
-				send_record(h, &pong);
-				off += sizeof(rq);
-				continue;
-			}
-			if (rq.path_len == 0 || rq.path_len > PROBE_REQUEST_MAX - sizeof(rq) - 1) {
-				/* Corrupt stream: our own parent wrote it, so this
-				 * is a bug; stop taking requests rather than guess. */
-				(void)close(h->req_fd);
-				h->req_fd = -1;
-				return;
-			}
-			if (h->req_have - off < sizeof(rq) + rq.path_len)
-				break;
-			hj = calloc(1, sizeof(*hj));
-			if (hj)
-				hj->path = strndup((const char *)h->req_buf + off + sizeof(rq), rq.path_len);
-			if (!hj || !hj->path || slot_add(h, hj, &slot) < 0) {
-				struct probe_record rec = { .type = RECORD_STATX, .job = rq.token, .err = ENOMEM };
-				if (hj)
-					free((char *)hj->path);
-				free(hj);
-				send_record(h, &rec);
-			} else {
-				hj->token = rq.token;
-				hj->mnt_id = rq.mnt_id;
-				hj->want_usage = rq.flags & PROBE_REQUEST_USAGE;
-				hj->owned = true;
-				hj->first_child = hj->next_sibling = -1;
-				submit(h, slot);
-			}
-			off += sizeof(rq) + rq.path_len;
+		if (probe_requests_take(h->req_buf, &h->req_have, take_request, h) < 0) {
+			/* Corrupt stream: our own parent wrote it, so this is
+			 * a bug; stop taking requests rather than guess. */
+			(void)close(h->req_fd);
+			h->req_fd = -1;
+			return;
 		}
-		memmove(h->req_buf, h->req_buf + off, h->req_have - off);
-		h->req_have -= off;
 	}
+}
+
+/* The helper only looks paths up: as root it keeps the two capabilities a
+ * path walk needs to reach every mount point, and nothing else, for good
+ * (bounding set, no new privileges). A failure leaves it as it was, which
+ * is no worse than the caller. */
+static void drop_privileges(void)
+{
+	const uint64_t keep = (UINT64_C(1) << CAP_DAC_OVERRIDE) | (UINT64_C(1) << CAP_DAC_READ_SEARCH);
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = {};
+
+	(void)prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return;
+	for (unsigned cap = 0; cap < 64; cap++)
+		if (!(keep & (UINT64_C(1) << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno == EINVAL)
+			break; /* past the last capability this kernel knows */
+	(void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	for (int i = 0; i < 2; i++) {
+		uint32_t k = (uint32_t)(keep >> (32 * i));
+		data[i].effective &= k;
+		data[i].permitted &= k;
+		data[i].inheritable = 0;
+	}
+	(void)syscall(SYS_capset, &hdr, data);
 }
 
 /* Detaches from everything the caller gave us: a lingering helper must not
@@ -323,6 +381,7 @@ static int detach(int *out_fd, int *req_fd)
 	/* Our cwd may be on a hung mount: leave it for good. */
 	if (chdir("/") < 0)
 		return -errno;
+	drop_privileges();
 	return 0;
 }
 

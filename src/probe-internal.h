@@ -27,6 +27,40 @@ struct probe_request {
 /* A request never exceeds a header plus PATH_MAX. */
 #define PROBE_REQUEST_MAX (sizeof(struct probe_request) + 4096 + 1)
 
+/* The framing of the request stream (helper.c): hands every whole request
+ * in buf[0..*have) to fn, with its rq->path_len bytes of path (no NUL),
+ * and moves the bytes of a partial one to the front of buf. Returns 0, or
+ * -EBADMSG at a header no request can have: the stream cannot be
+ * resynchronised, and what follows it is left unread. Pure, so a fuzzer
+ * can feed it any bytes. */
+int probe_requests_take(uint8_t *buf, size_t *have,
+			void (*fn)(void *userdata, const struct probe_request *rq, const uint8_t *path),
+			void *userdata);
+
+/* The framing of the record stream, the one decoder of the front
+ * (probe.c) and of the daemon's session: hands every whole record in
+ * buf[0..*have) to fn, in order, and moves the bytes of a partial one to
+ * the front of buf. Pure, like probe_requests_take(). */
+void probe_records_take(uint8_t *buf, size_t *have, void (*fn)(void *userdata, const struct probe_record *rec),
+			void *userdata);
+
+/* What the records of one probe_run() do to its results (probe.c); pure
+ * bookkeeping, apart from the clocks finish reads. */
+struct probe_front {
+	const struct probe_job *jobs;
+	size_t n;
+	struct mount_result *results;
+	struct probe_report *report;
+	bool *statx_done;
+	bool *final;
+	size_t done; /* jobs with a final answer */
+};
+
+/* Applies one record; userdata is the struct probe_front. */
+void probe_front_apply(void *userdata, const struct probe_record *rec);
+/* Marks what did not answer by now as hung. */
+void probe_front_finish(struct probe_front *f, uint64_t start_ns);
+
 /* Completion callback of the back-ends: res is 0 or -errno. */
 typedef void (*probe_done_fn)(void *userdata, uint32_t job, enum probe_op op, int res);
 

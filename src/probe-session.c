@@ -176,7 +176,6 @@ int probe_session_read(struct probe_session *s, void (*fn)(void *userdata, const
 {
 	for (;;) {
 		ssize_t l = read(s->rec_fd, s->in + s->in_len, sizeof(s->in) - s->in_len);
-		size_t off = 0;
 
 		if (l < 0) {
 			if (errno == EINTR)
@@ -186,13 +185,6 @@ int probe_session_read(struct probe_session *s, void (*fn)(void *userdata, const
 		if (l == 0)
 			return 1;
 		s->in_len += (size_t)l;
-		for (; s->in_len - off >= sizeof(struct probe_record); off += sizeof(struct probe_record)) {
-			struct probe_record rec;
-
-			memcpy(&rec, s->in + off, sizeof(rec));
-			fn(userdata, &rec);
-		}
-		memmove(s->in, s->in + off, s->in_len - off);
-		s->in_len -= off;
+		probe_records_take(s->in, &s->in_len, fn, userdata);
 	}
 }

@@ -40,17 +40,7 @@ enum probe_engine probe_engine_from_string(const char *s)
 	return _PROBE_ENGINE_INVALID;
 }
 
-struct front {
-	const struct probe_job *jobs;
-	size_t n;
-	struct mount_result *results;
-	struct probe_report *report;
-	bool *statx_done;
-	bool *final;
-	size_t done; /* jobs with a final answer */
-};
-
-static void set_final(struct front *f, uint32_t j)
+static void set_final(struct probe_front *f, uint32_t j)
 {
 	if (!f->final[j]) {
 		f->final[j] = true;
@@ -58,8 +48,9 @@ static void set_final(struct front *f, uint32_t j)
 	}
 }
 
-static void apply(struct front *f, const struct probe_record *rec)
+void probe_front_apply(void *userdata, const struct probe_record *rec)
 {
+	struct probe_front *f = userdata;
 	struct mount_result *res;
 
 	switch (rec->type) {
@@ -124,31 +115,40 @@ static void apply(struct front *f, const struct probe_record *rec)
 	}
 }
 
+void probe_records_take(uint8_t *buf, size_t *have, void (*fn)(void *userdata, const struct probe_record *rec),
+			void *userdata)
+{
+	size_t off = 0;
+
+	for (; *have - off >= sizeof(struct probe_record); off += sizeof(struct probe_record)) {
+		struct probe_record rec;
+
+		/* memcpy: the buffer holds bytes, not aligned records */
+		memcpy(&rec, buf + off, sizeof(rec));
+		fn(userdata, &rec);
+	}
+	memmove(buf, buf + off, *have - off);
+	*have -= off;
+}
+
 /* Reads whole records; a short read keeps its bytes for the next call. */
-static int drain(int fd, struct front *f, uint8_t *buf, size_t *have)
+static int drain(int fd, struct probe_front *f, uint8_t *buf, size_t *have)
 {
 	for (;;) {
 		ssize_t l = read(fd, buf + *have, sizeof(struct probe_record) * 64 - *have);
-		size_t off = 0;
 
 		if (l < 0)
 			return errno == EAGAIN ? 0 : (errno == EINTR ? 0 : -errno);
 		if (l == 0)
 			return 1; /* EOF: the helper is done */
 		*have += (size_t)l;
-		for (; *have - off >= sizeof(struct probe_record); off += sizeof(struct probe_record)) {
-			struct probe_record rec;
-			memcpy(&rec, buf + off, sizeof(rec));
-			apply(f, &rec);
-		}
-		memmove(buf, buf + off, *have - off);
-		*have -= off;
+		probe_records_take(buf, have, probe_front_apply, f);
 	}
 }
 
 /* Marks what did not answer in time. Blocked mounts are the caller's to
  * decide, as they depend on the tree; here they are hung like any other. */
-static void finish(struct front *f, uint64_t start_ns)
+void probe_front_finish(struct probe_front *f, uint64_t start_ns)
 {
 	uint64_t now = now_mono_ns();
 
@@ -177,7 +177,7 @@ int probe_run(const struct probe_job *jobs, size_t n, const struct probe_options
 	_cleanup_free_ bool *statx_done = NULL, *final = NULL;
 	_cleanup_free_ uint8_t *buf = NULL;
 	_cleanup_close_ int rfd = -1;
-	struct front f = { .jobs = jobs, .n = n, .results = results, .report = ret_report };
+	struct probe_front f = { .jobs = jobs, .n = n, .results = results, .report = ret_report };
 	int fds[2], r = 0;
 	size_t have = 0;
 	pid_t pid;
@@ -239,7 +239,7 @@ int probe_run(const struct probe_job *jobs, size_t n, const struct probe_options
 		eof = r > 0;
 		r = 0;
 	}
-	finish(&f, o->start_ns);
+	probe_front_finish(&f, o->start_ns);
 	/* EOF before every job answered, with no deadline passed: the helper
 	 * crashed or could not start. */
 	if (eof && f.done < n) {
