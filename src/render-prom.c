@@ -16,26 +16,7 @@
 #include "config.h"
 #include "macro.h"
 #include "render.h"
-
-/* Bytes of a well-formed UTF-8 sequence at p (1-4), 0 if it is not one.
- * Overlong forms and surrogates are refused, as Go's utf8.ValidString,
- * which the Prometheus parsers apply to label values, refuses them. */
-static size_t utf8_len(const unsigned char *p)
-{
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		unsigned char lo = p[0] == 0xe0 ? 0xa0 : 0x80, hi = p[0] == 0xed ? 0x9f : 0xbf;
-		return p[1] >= lo && p[1] <= hi && (p[2] & 0xc0) == 0x80 ? 3 : 0;
-	}
-	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		unsigned char lo = p[0] == 0xf0 ? 0x90 : 0x80, hi = p[0] == 0xf4 ? 0x8f : 0xbf;
-		return p[1] >= lo && p[1] <= hi && (p[2] & 0xc0) == 0x80 && (p[3] & 0xc0) == 0x80 ? 4 : 0;
-	}
-	return 0;
-}
+#include "util.h"
 
 /* A label value: backslash, double quote and newline escaped as the
  * format wants; a byte that is no valid UTF-8 becomes U+FFFD, since a
@@ -46,7 +27,7 @@ static void put_label_value(FILE *out, const char *s)
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 
 	while (*p) {
-		size_t n = utf8_len(p);
+		size_t n = utf8_seq_len(p);
 
 		if (n == 0) {
 			fputs("\xef\xbf\xbd", out);

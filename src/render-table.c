@@ -284,8 +284,12 @@ int render_table(const struct report *r, const struct table_options *o, FILE *ou
 		for (size_t c = 0; c < ncols; c++) {
 			char *v = cell(r, &r->rows[i], ids[c], json, o->bytes, buf, sizeof(buf));
 
-			if (v == buf)
-				v = strdup(buf);
+			if (v && json) {
+				/* JSON must be UTF-8; a mount point need not be. */
+				char *clean = utf8_sanitized_dup(v);
+				free(v);
+				v = clean;
+			}
 			if (v && scols_line_refer_data(ln, c, v) < 0) {
 				free(v);
 				return -ENOMEM;

@@ -28,3 +28,12 @@ char *format_time(int64_t real_ns, char *buf, size_t bufsz);
 
 /* strdup() that returns NULL only on a NULL argument or out of memory. */
 char *strdup_or_null(const char *s);
+
+/* Bytes of a well-formed UTF-8 sequence at p (1-4), 0 if it is not one.
+ * Overlong forms and surrogates are refused, as Go's utf8.ValidString,
+ * which the Prometheus parsers apply to label values, refuses them. */
+size_t utf8_seq_len(const unsigned char *p);
+
+/* A copy of s in which every byte that is no valid UTF-8 is U+FFFD: JSON
+ * and Prometheus text must be UTF-8, mount points are just bytes. */
+char *utf8_sanitized_dup(const char *s);

@@ -12,7 +12,6 @@ T_N=0
 T_FAILED=0
 T_DIR=
 T_PIDS=
-T_MOUNTS=
 T_SKIPPED=
 
 t_note() { printf '# %s\n' "$*"; }
@@ -63,9 +62,10 @@ t_require_fuse() {
 
 t_require_jq() { command -v jq >/dev/null || t_skip_all "jq not installed"; }
 
-# Mount points to unmount at the end, newest first (paths may hold spaces).
-t_add_mount() { T_MOUNTS="$1
-$T_MOUNTS"; }
+# Mount points to unmount at the end, newest first (paths may hold any
+# byte but NUL, newlines included: an array, not a string).
+T_MOUNTS=()
+t_add_mount() { T_MOUNTS=("$1" "${T_MOUNTS[@]}"); }
 
 t_init() {
 	T_DIR=$(mktemp -d /tmp/fsprobe-test.XXXXXX)
@@ -174,10 +174,8 @@ t_cleanup() {
 	local pid m
 	for pid in $T_PIDS; do kill -KILL "$pid" 2>/dev/null; done
 	for pid in $T_PIDS; do wait "$pid" 2>/dev/null; done
-	while IFS= read -r m; do
-		# no mountpoint(1) test: it would stat a dead FUSE mount
-		[ -n "$m" ] && umount -l "$m" 2>/dev/null
-	done <<< "$T_MOUNTS"
+	# no mountpoint(1) test first: it would stat a dead FUSE mount
+	for m in "${T_MOUNTS[@]}"; do umount -l "$m" 2>/dev/null; done
 	if [ -n "$T_DIR" ] && ! t_wait_helpers_gone; then
 		echo "# helpers still pending after cleanup: $(t_registry_holders)" >&2
 	fi
