@@ -11,7 +11,7 @@ build="build-essential autoconf automake pkg-config liburing-dev libmount-dev li
 # The monitoring integrations are checked by their real consumers:
 # promtool (prometheus), node_exporter, Monitoring::Plugin, curl for the
 # scrape, systemd-analyze for the units in contrib/.
-test="libfuse3-dev fuse3 jq procps psmisc prometheus prometheus-node-exporter libmonitoring-plugin-perl curl systemd"
+test="libfuse3-dev fuse3 jq procps psmisc prometheus prometheus-node-exporter libmonitoring-plugin-perl curl systemd valgrind"
 
 pkgs=$build
 [ "${1:-}" = --test ] && pkgs="$pkgs $test"

@@ -55,16 +55,31 @@ struct helper {
 	size_t req_have;
 	uint8_t out_buf[sizeof(struct probe_record) * 256];
 	size_t out_len;
+	int *release;	/* registry slots whose requests returned, to unlock */
+	size_t nrelease, release_cap;
 	unsigned inflight;
 	bool parent_gone;
 };
 
+/* Unlocks the slots of the requests that returned since the last call,
+ * in one go (see pending_release_many()). */
+static void release_slots(struct helper *h)
+{
+	if (h->nrelease > 0)
+		(void)pending_release_many(h->pending_fd, h->release, h->nrelease);
+	h->nrelease = 0;
+}
+
 /* Records are written in batches, one write(2) per turn of the loop
- * rather than one per answer: the reader copes with any split. */
+ * rather than one per answer: the reader copes with any split. The
+ * slots of the requests they announce are released first, so that no
+ * one learns of an answer while its mount still looks pending, and the
+ * daemon's next request on the mount finds the slot free. */
 static void flush_records(struct helper *h)
 {
 	size_t off = 0;
 
+	release_slots(h);
 	while (off < h->out_len && !h->parent_gone) {
 		ssize_t l = write(h->out_fd, h->out_buf + off, h->out_len - off);
 
@@ -118,8 +133,21 @@ static void job_finish(struct helper *h, uint32_t slot)
 {
 	struct helper_job *hj = h->slots[slot];
 
-	if (hj->locked)
-		(void)pending_release(h->pending_fd, hj->mnt_id);
+	if (hj->locked) {
+		if (h->nrelease == h->release_cap) {
+			size_t cap = h->release_cap ? h->release_cap * 2 : 256;
+			int *r = reallocarray(h->release, cap, sizeof(*r));
+
+			if (r) {
+				h->release = r;
+				h->release_cap = cap;
+			}
+		}
+		if (h->nrelease < h->release_cap)
+			h->release[h->nrelease++] = hj->mnt_id;
+		else
+			(void)pending_release(h->pending_fd, hj->mnt_id);
+	}
 	hj->locked = false;
 	h->inflight--;
 	if (hj->owned) {
@@ -170,7 +198,8 @@ static void submit(struct helper *h, uint32_t slot)
 		if (r == 0)
 			r = uring_engine_submit_statx(h->uring, slot, hj->path, &hj->stx);
 	} else
-		r = thread_engine_submit(h->threads, slot, PROBE_OP_STATX, hj->path, &hj->stx);
+		r = thread_engine_submit(h->threads, slot, PROBE_OP_STATX, hj->path, &hj->stx,
+					 hj->want_usage ? &hj->sfs : NULL);
 	if (r < 0) {
 		struct probe_record rec = { .type = RECORD_STATX, .job = hj->token, .err = -r };
 		send_record(h, &rec);
@@ -222,9 +251,12 @@ static void on_done(void *userdata, uint32_t slot, enum probe_op op, int res)
 
 	/* The statfs is the same mount's second request, issued only after
 	 * the first returned: the one-request rule holds, and the slot stays
-	 * locked until it is answered. */
+	 * locked until it is answered. The thread engine issued it already,
+	 * in the worker that did the statx. */
+	if (res == 0 && hj->want_usage && !h->uring)
+		return;
 	if (res == 0 && hj->want_usage && !h->parent_gone &&
-	    thread_engine_submit(h->threads, slot, PROBE_OP_STATFS, hj->path, &hj->sfs) == 0)
+	    thread_engine_submit(h->threads, slot, PROBE_OP_STATFS, hj->path, &hj->sfs, NULL) == 0)
 		return;
 	job_finish(h, slot);
 }

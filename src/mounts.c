@@ -2,7 +2,6 @@
  *
  * Never touches a path on a network or FUSE mount. */
 #include <errno.h>
-#include <libmount.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,10 +10,8 @@
 #include "cleanup.h"
 #include "fstypes.h"
 #include "macro.h"
+#include "mountinfo.h"
 #include "mounts.h"
-
-DEFINE_TRIVIAL_CLEANUP_FUNC(struct libmnt_table *, mnt_unref_table);
-DEFINE_TRIVIAL_CLEANUP_FUNC(struct libmnt_iter *, mnt_free_iter);
 
 struct id_index {
 	int id;
@@ -63,43 +60,44 @@ static int link_parents(struct mount_table *t)
 
 int mounts_load(const char *path, struct mount_table *ret)
 {
-	_cleanup_(mnt_unref_tablep) struct libmnt_table *tb = NULL;
-	_cleanup_(mnt_free_iterp) struct libmnt_iter *itr = NULL;
+	_cleanup_free_ char *text = NULL;
 	_cleanup_free_ struct mount_entry *entries = NULL;
-	struct libmnt_fs *fs;
-	size_t n = 0;
+	size_t len = 0, lines = 1, n = 0;
+	char *line, *end;
 	int r;
 
-	tb = mnt_new_table();
-	itr = mnt_new_iter(MNT_ITER_FORWARD);
-	if (!tb || !itr)
-		return -ENOMEM;
-	r = mnt_table_parse_file(tb, path ? path : "/proc/self/mountinfo");
+	/* The text is read once and split in place: every string of the
+	 * table points into it (see mountinfo.h for what that saves). */
+	r = mountinfo_read(path ? path : "/proc/self/mountinfo", &text, &len);
 	if (r < 0)
 		return r;
-	if (mnt_table_get_nents(tb) > 0) {
-		entries = calloc((size_t)mnt_table_get_nents(tb), sizeof(*entries));
-		if (!entries)
-			return -ENOMEM;
-	}
-	while (mnt_table_next_fs(tb, itr, &fs) == 0) {
-		struct mount_entry *m = &entries[n++];
+	for (line = text; (line = memchr(line, '\n', len - (size_t)(line - text))); line++)
+		lines++;
+	entries = calloc(lines, sizeof(*entries));
+	if (!entries)
+		return -ENOMEM;
+	for (line = text; line < text + len; line = end + 1) {
+		struct mountinfo_fields f;
+		struct mount_entry *m;
 
-		m->id = mnt_fs_get_id(fs);
-		m->parent_id = mnt_fs_get_parent_id(fs);
-		m->devno = mnt_fs_get_devno(fs);
-		m->source = mnt_fs_get_source(fs);
-		m->target = mnt_fs_get_target(fs);
-		m->fstype = mnt_fs_get_fstype(fs);
-		m->root = mnt_fs_get_root(fs);
-		m->vfs_options = mnt_fs_get_vfs_options(fs);
-		m->fs_options = mnt_fs_get_fs_options(fs);
-		if (!m->target || m->target[0] != '/' || !m->fstype)
+		end = memchr(line, '\n', len - (size_t)(line - text));
+		if (!end)
+			end = text + len; /* the last line has no newline */
+		*end = '\0';
+		/* As libmount did: a line that is no mount is skipped. */
+		if (mountinfo_split(line, &f) < 0)
+			continue;
+		m = &entries[n++];
+		*m = (struct mount_entry){ .id = f.id, .parent_id = f.parent_id, .devno = f.devno,
+					   .source = f.source, .target = f.target, .fstype = f.fstype,
+					   .root = f.root, .vfs_options = f.vfs_options,
+					   .fs_options = f.fs_options };
+		if (m->target[0] != '/')
 			return -EBADMSG;
 		m->suspect = fstype_is_suspect(m->fstype);
 	}
 
-	*ret = (struct mount_table){ .tb = TAKE_PTR(tb), .entries = TAKE_PTR(entries), .n = n };
+	*ret = (struct mount_table){ .text = TAKE_PTR(text), .entries = TAKE_PTR(entries), .n = n };
 	r = link_parents(ret);
 	if (r >= 0)
 		r = hashmap_init(&ret->by_target, n);
@@ -116,7 +114,7 @@ void mounts_done(struct mount_table *t)
 		return;
 	free(t->entries);
 	hashmap_done(&t->by_target);
-	mnt_unref_table(t->tb);
+	free(t->text);
 	*t = (struct mount_table){};
 }
 

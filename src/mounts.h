@@ -1,4 +1,4 @@
-/* The mount table: libmount's view of /proc/self/mountinfo (or a file in
+/* The mount table: /proc/self/mountinfo (or a file in
  * that format, for tests), the tree of parents, which mounts are selected,
  * and which mount holds a FILE argument.
  *
@@ -12,13 +12,11 @@
 
 #include "hashmap.h"
 
-struct libmnt_table;
-
 struct mount_entry {
 	int id;
 	int parent_id;
 	dev_t devno;
-	/* Strings are owned by the libmount table; decoded (\040 -> ' '). */
+	/* Strings point into the table's text; decoded (\040 -> ' '). */
 	const char *source;
 	const char *target;
 	const char *fstype;
@@ -31,7 +29,7 @@ struct mount_entry {
 };
 
 struct mount_table {
-	struct libmnt_table *tb;
+	char *text; /* the mountinfo text, split in place */
 	struct mount_entry *entries;
 	size_t n;
 	struct hashmap by_target; /* hash of target -> entry index */

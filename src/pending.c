@@ -125,3 +125,31 @@ int pending_release(int fd, int mnt_id)
 {
 	return slot_lock(fd, mnt_id, F_UNLCK);
 }
+
+static int int_cmp(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+int pending_release_many(int fd, int *mnt_ids, size_t n)
+{
+	int r = 0;
+
+	qsort(mnt_ids, n, sizeof(*mnt_ids), int_cmp);
+	for (size_t i = 0, j; i < n; i = j) {
+		struct flock fl = {
+			.l_type = F_UNLCK,
+			.l_whence = SEEK_SET,
+			.l_start = (off_t)mnt_ids[i] * (off_t)sizeof(struct pending_slot),
+		};
+
+		for (j = i + 1; j < n && mnt_ids[j] - mnt_ids[j - 1] <= 1; j++)
+			;
+		fl.l_len = (off_t)(mnt_ids[j - 1] - mnt_ids[i] + 1) * (off_t)sizeof(struct pending_slot);
+		if (fcntl(fd, F_OFD_SETLK, &fl) < 0 && r == 0)
+			r = -errno;
+	}
+	return r;
+}

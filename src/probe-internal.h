@@ -82,7 +82,10 @@ struct thread_engine;
 #define THREAD_ENGINE_UNBOUNDED 65536U
 int thread_engine_new(unsigned max_threads, struct thread_engine **ret);
 int thread_engine_fd(struct thread_engine *e);
-int thread_engine_submit(struct thread_engine *e, uint32_t job, enum probe_op op, const char *path, void *buf);
+/* usage_buf (statx only, else NULL): the same worker follows a good statx
+ * with a statfs into it; both answers come back, statx first. */
+int thread_engine_submit(struct thread_engine *e, uint32_t job, enum probe_op op, const char *path, void *buf,
+			 void *usage_buf);
 int thread_engine_reap(struct thread_engine *e, probe_done_fn done, void *userdata);
 /* Whether requests wait for a worker: then the helper ticks every
  * THREAD_ENGINE_TICK_MS, and a tick with no progress adds a worker. */

@@ -328,7 +328,11 @@ static void put_long_line(FILE *out, const struct report *r, const struct verdic
 		fprintf(out, ", %d%% used, %s free", v->df_pct, size_human(v->avail, 1024, buf, sizeof(buf)));
 	if (v->have_inodes)
 		fprintf(out, ", inodes %d%% used", v->df_ipct);
-	fprintf(out, ", %s ", m->fstype);
+	/* The type is text too: whoever mounts a FUSE file system names its
+	 * subtype, and the kernel passes any byte but whitespace through. */
+	fputs(", ", out);
+	put_text(out, m->fstype);
+	fputc(' ', out);
 	put_text(out, m->source ? m->source : "none");
 	if (label && !streq(label, m->target)) {
 		fputs(", perfdata ", out);

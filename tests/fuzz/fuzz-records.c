@@ -10,12 +10,14 @@
  * sizes, then the stream. */
 #include <errno.h>
 
+#include "df.h"
 #include "fuzz.h"
 #include "macro.h"
 #include "probe-internal.h"
 #include "render.h"
 #include "report.h"
 #include "tracker.h"
+#include "util.h"
 
 #define JOBS_MAX 8
 #define RECORDS_MAX 512

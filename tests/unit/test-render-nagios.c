@@ -216,6 +216,21 @@ int main(void)
 		free(s);
 	}
 
+	/* A FUSE subtype is the mounter's text (found by fuzz-mountinfo):
+	 * raw, it forged a long output line and a '|' that starts perfdata. */
+	fake_init(&f);
+	fake_add(&f, "/mnt/x", "src", "fuse.a|x\n[OK] /fake\b", STATUS_HUNG)->hung_ns = NSEC_PER_SEC;
+	{
+		int st;
+		char *s = render(&none, &st);
+
+		is_str(s,
+		       "FSPROBE CRITICAL - 1 of 1 mount unhealthy: /mnt/x hung 1.0s | '/mnt/x'=U '/mnt/x latency'=U\n"
+		       "[CRITICAL] /mnt/x: hung (no answer in 1.00s), fuse.a\\x7cx\\x0a[OK] /fake\\x08 src\n",
+		       "| and control characters in the fstype escaped");
+		free(s);
+	}
+
 	/* long mount points get labels unique in 19 characters */
 	fake_init(&f);
 	fake_add(&f, "/home/alice/remote/data", "s", "nfs", STATUS_OK);

@@ -173,7 +173,8 @@ for b in $BOOTS; do
     make_share "$share"
     say "boot $b: starting (kernel $kver)"
     t0=$(date +%s)
-    FSVM_SLACK_MS=${FSVM_SLACK_MS:-100} \
+    # the guest sees no host environment: knobs travel on the kernel command line
+    FSVM_CMDLINE="fsvm.slack_ms=${FSVM_SLACK_MS:-100}" \
         "$here/run-vm.sh" -t "${FSVM_BOOT_TIMEOUT:-240}" "$kernel" "$initrd" "$share" "$b.sh" &
     vmpid=$!
     wait $vmpid

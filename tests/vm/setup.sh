@@ -54,6 +54,7 @@ fi
 
 log=$(mktemp)
 rc=0
+# shellcheck disable=SC2086 # $need is a list of words
 apt-get -q update > "$log" 2>&1 &&
     apt-get -q -y --no-install-recommends install $need >> "$log" 2>&1 || rc=$?
 [ -n "$own_policy" ] && rm -f "$policy"

@@ -12,7 +12,7 @@
 # shellcheck shell=bash source=lib.sh
 . /host/guest/lib.sh
 calibrate
-note "$CALIBRATION: floor ${FLOOR_MS}ms"
+note "$CALIBRATION"
 
 ENGINES="uring threads"
 NH=$MNT/nfs_hard NST=$MNT/nfs_stale CH=$MNT/cifs_hard CS=$MNT/cifs_soft
