@@ -498,11 +498,15 @@ static void issue_ready(struct daemon *d)
 		tracker_issue(t, i, now, real, d->o->timeout_ns);
 		any = true;
 	}
-	if (any) {
+	/* Everything queued (requests, the cycle's ping) in one write; what
+	 * the pipe cannot take goes when it is writable. */
+	if (probe_session_wants_write(d->session)) {
+		(void)probe_session_flush(d->session);
 		(void)sd_event_source_set_io_events(d->req_src, probe_session_wants_write(d->session) ? EPOLLOUT : 0);
 		(void)sd_event_source_set_enabled(d->req_src, probe_session_wants_write(d->session) ? SD_EVENT_ON : SD_EVENT_OFF);
-		arm_deadline(d);
 	}
+	if (any)
+		arm_deadline(d);
 }
 
 static bool cycle_settled(struct daemon *d)

@@ -84,13 +84,23 @@ void hashmap_set_at(struct hashmap *m, size_t pos, ssize_t val)
 	m->vals[pos - 2] = val;
 }
 
+#define FNV_OFFSET UINT64_C(0xcbf29ce484222325) /* FNV-1a */
+#define FNV_PRIME UINT64_C(0x100000001b3)
+
 uint64_t hash_string(const char *s)
 {
-	uint64_t h = UINT64_C(0xcbf29ce484222325); /* FNV-1a */
+	uint64_t h = FNV_OFFSET;
 
 	for (; *s; s++) {
 		h ^= (unsigned char)*s;
-		h *= UINT64_C(0x100000001b3);
+		h *= FNV_PRIME;
 	}
 	return h;
+}
+
+void hash_prefixes(const char *s, size_t len, uint64_t *ret)
+{
+	ret[0] = FNV_OFFSET;
+	for (size_t k = 0; k < len; k++)
+		ret[k + 1] = (ret[k] ^ (unsigned char)s[k]) * FNV_PRIME;
 }

@@ -24,3 +24,6 @@ ssize_t hashmap_next(const struct hashmap *m, uint64_t key, size_t *pos);
 void hashmap_set_at(struct hashmap *m, size_t pos, ssize_t val);
 
 uint64_t hash_string(const char *s);
+/* ret[k] = hash_string() of s[0..k) for every k from 0 to len: all the
+ * prefixes of a path in one pass, where hashing each alone is quadratic. */
+void hash_prefixes(const char *s, size_t len, uint64_t *ret);

@@ -57,6 +57,8 @@ struct helper {
 	size_t out_len;
 	int *release;	/* registry slots whose requests returned, to unlock */
 	size_t nrelease, release_cap;
+	uint32_t *taken; /* streamed jobs read but not submitted yet */
+	size_t ntaken, taken_cap;
 	unsigned inflight;
 	bool parent_gone;
 };
@@ -159,38 +161,31 @@ static void job_finish(struct helper *h, uint32_t slot)
 	}
 }
 
-static void submit(struct helper *h, uint32_t slot)
+/* The job's mount has a request in flight from another process: it is
+ * pending since then, and gets no second one. */
+static void pending_elsewhere(struct helper *h, uint32_t slot, const struct pending_info *busy)
+{
+	struct helper_job *hj = h->slots[slot];
+	struct probe_record rec = {
+		.type = RECORD_PENDING,
+		.job = hj->token,
+		.a = busy->pid,
+		.since_boot_ns = busy->since_boot_ns,
+		.since_real_ns = busy->since_real_ns,
+	};
+
+	send_record(h, &rec);
+	h->inflight++;
+	job_finish(h, slot);
+}
+
+/* Issues the statx of a job that holds its registry slot (or runs
+ * unguarded when the registry failed). */
+static void issue(struct helper *h, uint32_t slot)
 {
 	struct helper_job *hj = h->slots[slot];
 	int r;
 
-	if (h->parent_gone) {
-		if (hj->owned) {
-			h->inflight++;
-			job_finish(h, slot);
-		}
-		return;
-	}
-	if (h->pending_fd >= 0) {
-		struct pending_info busy;
-
-		r = pending_acquire(h->pending_fd, hj->mnt_id, &busy);
-		if (r == -EBUSY) {
-			struct probe_record rec = {
-				.type = RECORD_PENDING,
-				.job = hj->token,
-				.a = busy.pid,
-				.since_boot_ns = busy.since_boot_ns,
-				.since_real_ns = busy.since_real_ns,
-			};
-			send_record(h, &rec);
-			h->inflight++;
-			job_finish(h, slot);
-			return;
-		}
-		/* Any other registry failure: probe anyway, unguarded. */
-		hj->locked = r == 0;
-	}
 	hj->issued_ns = now_mono_ns();
 	h->inflight++;
 	if (h->uring) {
@@ -207,10 +202,88 @@ static void submit(struct helper *h, uint32_t slot)
 	}
 }
 
+/* A job the parent gave up on before it could go: none is issued. */
+static bool drop_if_parent_gone(struct helper *h, uint32_t slot)
+{
+	if (!h->parent_gone)
+		return false;
+	if (h->slots[slot]->owned) {
+		h->inflight++;
+		job_finish(h, slot);
+	}
+	return true;
+}
+
+static void submit(struct helper *h, uint32_t slot)
+{
+	struct helper_job *hj = h->slots[slot];
+
+	if (drop_if_parent_gone(h, slot))
+		return;
+	if (h->pending_fd >= 0) {
+		struct pending_info busy;
+		int r = pending_acquire(h->pending_fd, hj->mnt_id, &busy);
+
+		if (r == -EBUSY) {
+			pending_elsewhere(h, slot, &busy);
+			return;
+		}
+		/* Any other registry failure: probe anyway, unguarded. */
+		hj->locked = r == 0;
+	}
+	issue(h, slot);
+}
+
+/* Several jobs that may all go now (the roots, a gate's children): their
+ * registry slots are taken in one go, a lock and a write per run of
+ * consecutive mount IDs rather than per mount (see
+ * pending_acquire_many()); each job is then handled as submit() would. */
+static void submit_many(struct helper *h, const uint32_t *slots, size_t n)
+{
+	_cleanup_free_ int *ids = NULL, *res = NULL;
+	_cleanup_free_ struct pending_info *busy = NULL;
+
+	if (n > 1 && h->pending_fd >= 0 && !h->parent_gone) {
+		ids = calloc(n, sizeof(*ids));
+		res = calloc(n, sizeof(*res));
+		busy = calloc(n, sizeof(*busy));
+	}
+	if (!ids || !res || !busy) {
+		for (size_t i = 0; i < n; i++)
+			submit(h, slots[i]);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		ids[i] = h->slots[slots[i]]->mnt_id;
+	pending_acquire_many(h->pending_fd, ids, n, res, busy);
+	for (size_t i = 0; i < n; i++) {
+		if (res[i] == -EBUSY)
+			pending_elsewhere(h, slots[i], &busy[i]);
+		else {
+			h->slots[slots[i]]->locked = res[i] == 0;
+			issue(h, slots[i]);
+		}
+	}
+}
+
 static void submit_children(struct helper *h, uint32_t slot)
 {
+	_cleanup_free_ uint32_t *kids = NULL;
+	size_t n = 0;
+
 	for (ssize_t c = h->slots[slot]->first_child; c >= 0; c = h->slots[c]->next_sibling)
-		submit(h, (uint32_t)c);
+		n++;
+	if (n > 1)
+		kids = calloc(n, sizeof(*kids));
+	if (!kids) {
+		for (ssize_t c = h->slots[slot]->first_child; c >= 0; c = h->slots[c]->next_sibling)
+			submit(h, (uint32_t)c);
+		return;
+	}
+	n = 0;
+	for (ssize_t c = h->slots[slot]->first_child; c >= 0; c = h->slots[c]->next_sibling)
+		kids[n++] = (uint32_t)c;
+	submit_many(h, kids, n);
 }
 
 static void on_done(void *userdata, uint32_t slot, enum probe_op op, int res)
@@ -324,11 +397,34 @@ static void take_request(void *userdata, const struct probe_request *rq, const u
 	hj->want_usage = rq->flags & PROBE_REQUEST_USAGE;
 	hj->owned = true;
 	hj->first_child = hj->next_sibling = -1;
-	submit(h, slot);
+	/* Submitted with the rest of what this read brought (submit_many()),
+	 * a whole cycle of the daemon at once. */
+	if (h->ntaken == h->taken_cap) {
+		size_t cap = h->taken_cap ? h->taken_cap * 2 : 256;
+		uint32_t *t = reallocarray(h->taken, cap, sizeof(*t));
+
+		if (!t) {
+			submit(h, slot);
+			return;
+		}
+		h->taken = t;
+		h->taken_cap = cap;
+	}
+	h->taken[h->ntaken++] = slot;
 }
 
-/* Reads whole requests from the stream; a partial one waits for more. */
+static void read_requests_into(struct helper *h);
+
+/* Reads whole requests from the stream (a partial one waits for more)
+ * and submits them together. */
 static void read_requests(struct helper *h)
+{
+	read_requests_into(h);
+	submit_many(h, h->taken, h->ntaken);
+	h->ntaken = 0;
+}
+
+static void read_requests_into(struct helper *h)
 {
 	for (;;) {
 		ssize_t l = read(h->req_fd, h->req_buf + h->req_have, PROBE_REQUEST_MAX - h->req_have);
@@ -482,9 +578,19 @@ int helper_main(const struct probe_job *jobs, size_t n, const struct probe_optio
 		}
 	}
 
-	for (size_t i = 0; i < n; i++)
-		if (jobs[i].dep < 0)
-			submit(&h, (uint32_t)i);
+	{
+		_cleanup_free_ uint32_t *roots = calloc(MAX(n, 1U), sizeof(*roots));
+		size_t nroots = 0;
+
+		for (size_t i = 0; i < n; i++)
+			if (jobs[i].dep < 0) {
+				if (roots)
+					roots[nroots++] = (uint32_t)i;
+				else
+					submit(&h, (uint32_t)i);
+			}
+		submit_many(&h, roots, nroots);
+	}
 	if (h.uring)
 		(void)uring_engine_flush(h.uring);
 

@@ -118,13 +118,16 @@ void mounts_done(struct mount_table *t)
 	*t = (struct mount_table){};
 }
 
-ssize_t mounts_top_at(const struct mount_table *t, const char *target)
+/* The mount on top at target[0..len), whose hash_string() is h. */
+static ssize_t top_at(const struct mount_table *t, const char *target, size_t len, uint64_t h)
 {
 	ssize_t best = -ENOENT, i;
 	size_t pos = 0;
 
-	while ((i = hashmap_next(&t->by_target, hash_string(target), &pos)) >= 0) {
-		if (!streq(t->entries[i].target, target))
+	while ((i = hashmap_next(&t->by_target, h, &pos)) >= 0) {
+		const char *e = t->entries[i].target;
+
+		if (strncmp(e, target, len) != 0 || e[len])
 			continue; /* another target with the same hash */
 		/* Later entries were mounted later and so sit on top, unless
 		 * they are themselves hidden. */
@@ -135,24 +138,35 @@ ssize_t mounts_top_at(const struct mount_table *t, const char *target)
 	return best;
 }
 
+ssize_t mounts_top_at(const struct mount_table *t, const char *target)
+{
+	return top_at(t, target, strlen(target), hash_string(target));
+}
+
 ssize_t mounts_lookup_path(const struct mount_table *t, const char *path)
 {
-	_cleanup_free_ char *p = strdup(path);
-	char *slash;
-	ssize_t m;
+	size_t len = strlen(path), l = len;
+	_cleanup_free_ uint64_t *h = malloc((len + 1) * sizeof(*h));
 
-	if (!p)
+	if (!h)
 		return -ENOMEM;
+	/* Every prefix hashed at once: FILE resolution looks up each
+	 * component of a path of up to PATH_MAX bytes, and hashing every
+	 * prefix afresh made that cubic (seconds, past any deadline). */
+	hash_prefixes(path, len, h);
 	/* From the whole path up to "/": the first mount point met is the
 	 * longest prefix. */
 	for (;;) {
-		m = mounts_top_at(t, p[0] ? p : "/");
-		if (m >= 0 || !p[0] || streq(p, "/"))
+		ssize_t m = l == 0 ? mounts_top_at(t, "/") : top_at(t, path, l, h[l]);
+		size_t slash = l;
+
+		if (m >= 0 || l == 0 || (l == 1 && path[0] == '/'))
 			return m;
-		slash = strrchr(p, '/');
-		if (!slash)
-			return -ENOENT;
-		*slash = '\0';
+		while (slash > 0 && path[slash - 1] != '/')
+			slash--;
+		if (slash == 0)
+			return -ENOENT; /* no '/' left: not a path */
+		l = slash - 1;
 	}
 }
 

@@ -6,6 +6,9 @@
 #include "parse.h"
 
 #define DURATION_MAX_NS (24 * 3600 * NSEC_PER_SEC)
+/* Fraction digits beyond 13 are worth less than a nanosecond even of the
+ * largest unit (an hour is 3.6e12 ns), so they are dropped. */
+#define FRAC_SCALE_MAX UINT64_C(10000000000000)
 
 static const struct {
 	const char *suffix;
@@ -19,7 +22,7 @@ int parse_duration(const char *s, uint64_t *ret_ns)
 {
 	/* Digits are accumulated by hand rather than with strtod(): no locale
 	 * decimal comma, no "inf"/"nan"/hex/exponent surprises. */
-	uint64_t whole = 0, frac = 0, frac_scale = 1, ns;
+	uint64_t whole = 0, frac = 0, frac_scale = 1, ns, unit;
 	const char *p = s;
 	size_t i;
 
@@ -38,7 +41,7 @@ int parse_duration(const char *s, uint64_t *ret_ns)
 		if (*p < '0' || *p > '9')
 			return -EINVAL;
 		for (; *p >= '0' && *p <= '9'; p++)
-			if (frac_scale < NSEC_PER_SEC) { /* finer than 1ns is dropped */
+			if (frac_scale < FRAC_SCALE_MAX) {
 				frac = frac * 10 + (uint64_t)(*p - '0');
 				frac_scale *= 10;
 			}
@@ -48,12 +51,16 @@ int parse_duration(const char *s, uint64_t *ret_ns)
 			break;
 	if (i == ARRAY_SIZE(duration_units))
 		return -EINVAL;
-	if (whole > DURATION_MAX_NS / duration_units[i].ns)
+	unit = duration_units[i].ns;
+	if (whole > DURATION_MAX_NS / unit)
 		return -ERANGE;
-	ns = whole * duration_units[i].ns;
-	/* frac < frac_scale <= 1e9 and unit <= 3600e9 could overflow 64 bits when
-	 * multiplied first, so scale the unit down before multiplying. */
-	ns += (uint64_t)((double)frac * ((double)duration_units[i].ns / (double)frac_scale));
+	ns = whole * unit;
+	/* frac / frac_scale of a unit, exactly: units are 1, 6 or 36 times a
+	 * power of ten, and cancelling the tens first keeps frac * unit below
+	 * 36e13 where a double would round (and 1e13 * 3.6e12 overflow). */
+	for (; unit % 10 == 0 && frac_scale > 1; unit /= 10)
+		frac_scale /= 10;
+	ns += frac * unit / frac_scale;
 	if (ns > DURATION_MAX_NS)
 		return -ERANGE;
 	if (ns < NSEC_PER_USEC)

@@ -121,6 +121,69 @@ int pending_acquire(int fd, int mnt_id, struct pending_info *ret_busy)
 	return 0;
 }
 
+struct id_at {
+	int id;
+	size_t at; /* index in the caller's array */
+};
+
+static int id_at_cmp(const void *a, const void *b)
+{
+	const struct id_at *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+void pending_acquire_many(int fd, const int *mnt_ids, size_t n, int *ret, struct pending_info *ret_busy)
+{
+	_cleanup_free_ struct id_at *o = calloc(MAX(n, 1U), sizeof(*o));
+	_cleanup_free_ struct pending_slot *run = calloc(MAX(n, 1U), sizeof(*run));
+	size_t a, b;
+
+	if (!o || !run) {
+		for (size_t i = 0; i < n; i++)
+			ret[i] = pending_acquire(fd, mnt_ids[i], &ret_busy[i]);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		o[i] = (struct id_at){ mnt_ids[i], i };
+	qsort(o, n, sizeof(*o), id_at_cmp);
+	for (a = 0; a < n; a = b) {
+		struct flock fl = {
+			.l_type = F_WRLCK,
+			.l_whence = SEEK_SET,
+			.l_start = (off_t)o[a].id * (off_t)sizeof(struct pending_slot),
+		};
+		size_t len;
+
+		for (b = a + 1; b < n && o[a].id >= 0 && o[b].id == o[b - 1].id + 1; b++)
+			;
+		len = (b - a) * sizeof(struct pending_slot);
+		fl.l_len = (off_t)len;
+		if (b - a > 1 && fcntl(fd, F_OFD_SETLK, &fl) == 0) {
+			/* The whole run is ours: one write records it. */
+			run[0] = (struct pending_slot){
+				.since_boot_ns = now_boot_ns(),
+				.since_real_ns = now_real_ns(),
+				.pid = (uint32_t)getpid(),
+				.magic = PENDING_MAGIC,
+			};
+			for (size_t k = 1; k < b - a; k++)
+				run[k] = run[0];
+			if (pwrite(fd, run, len, fl.l_start) == (ssize_t)len) {
+				for (size_t k = a; k < b; k++)
+					ret[o[k].at] = 0;
+				continue;
+			}
+			fl.l_type = F_UNLCK;
+			(void)fcntl(fd, F_OFD_SETLK, &fl);
+		}
+		/* A run of one, or another process holds part of it: slot by
+		 * slot, which tells each mount's holder. */
+		for (size_t k = a; k < b; k++)
+			ret[o[k].at] = pending_acquire(fd, o[k].id, &ret_busy[o[k].at]);
+	}
+}
+
 int pending_release(int fd, int mnt_id)
 {
 	return slot_lock(fd, mnt_id, F_UNLCK);

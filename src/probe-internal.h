@@ -39,8 +39,9 @@ int probe_requests_take(uint8_t *buf, size_t *have,
 
 /* The framing of the record stream, the one decoder of the front
  * (probe.c) and of the daemon's session: hands every whole record in
- * buf[0..*have) to fn, in order, and moves the bytes of a partial one to
- * the front of buf. Pure, like probe_requests_take(). */
+ * buf[0..*have) to fn, in order, but for one no helper writes (unknown
+ * type, errno out of range, nameless engine), and moves the bytes of a
+ * partial one to the front of buf. Pure, like probe_requests_take(). */
 void probe_records_take(uint8_t *buf, size_t *have, void (*fn)(void *userdata, const struct probe_record *rec),
 			void *userdata);
 

@@ -115,6 +115,23 @@ void probe_front_apply(void *userdata, const struct probe_record *rec)
 	}
 }
 
+/* The kernel's MAX_ERRNO: no call returns an error beyond it. */
+#define ERRNO_MAX 4095
+
+/* Whether a helper could have written the record: a known type, an errno
+ * a call can return, an engine with a name. Records come from a fork of
+ * this very binary, so anything else is a bug; dropping it keeps a value
+ * no renderer can show (a NULL engine name, a negative errno) out of
+ * every result. */
+static bool record_valid(const struct probe_record *rec)
+{
+	if (rec->type < RECORD_ENGINE || rec->type > RECORD_PONG)
+		return false;
+	if (rec->err < 0 || rec->err > ERRNO_MAX)
+		return false;
+	return rec->type != RECORD_ENGINE || probe_engine_to_string((enum probe_engine)rec->a);
+}
+
 void probe_records_take(uint8_t *buf, size_t *have, void (*fn)(void *userdata, const struct probe_record *rec),
 			void *userdata)
 {
@@ -125,7 +142,8 @@ void probe_records_take(uint8_t *buf, size_t *have, void (*fn)(void *userdata, c
 
 		/* memcpy: the buffer holds bytes, not aligned records */
 		memcpy(&rec, buf + off, sizeof(rec));
-		fn(userdata, &rec);
+		if (record_valid(&rec))
+			fn(userdata, &rec);
 	}
 	memmove(buf, buf + off, *have - off);
 	*have -= off;

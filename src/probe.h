@@ -94,6 +94,7 @@ int probe_session_fd(const struct probe_session *s);	     /* records: poll for i
 int probe_session_request_fd(const struct probe_session *s); /* poll for output when wants_write */
 bool probe_session_wants_write(const struct probe_session *s);
 
+/* Queue a request (or a ping); probe_session_flush() sends the queue. */
 int probe_session_submit(struct probe_session *s, uint32_t token, int mnt_id, const char *path, bool want_usage);
 int probe_session_ping(struct probe_session *s);
 /* Writes what the request pipe can take of the queued requests. */

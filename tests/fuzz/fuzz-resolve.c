@@ -53,25 +53,17 @@ static unsigned followed;
 static char long_link[600];
 
 /* Whether the kernel would have to ask a mount that may hang to look at
- * path: a prefix of it lies on one. */
+ * path: the walk crosses every mount on top at a prefix of it. */
 static bool reaches_suspect(const char *path)
 {
-	char *p = strdup(path);
+	for (size_t i = 0; i < table.n; i++) {
+		const char *t = table.entries[i].target;
+		size_t l = strlen(t);
+		bool prefix = streq(t, "/") || (strncmp(path, t, l) == 0 && (path[l] == '/' || !path[l]));
 
-	if (!p)
-		abort();
-	for (char *slash = p + strlen(p);; *slash = '\0') {
-		ssize_t m = mounts_lookup_path(&table, p[0] ? p : "/");
-
-		if (m >= 0 && fstype_is_untraversable(table.entries[m].fstype)) {
-			free(p);
+		if (prefix && mounts_top_at(&table, t) == (ssize_t)i && fstype_is_untraversable(table.entries[i].fstype))
 			return true;
-		}
-		slash = strrchr(p, '/');
-		if (!slash)
-			break;
 	}
-	free(p);
 	return false;
 }
 

@@ -37,6 +37,12 @@ int main(void)
 	accepts("0.001", NSEC_PER_MSEC);
 	accepts("24h", 24 * 3600 * NSEC_PER_SEC);
 	accepts("1.0000000001s", NSEC_PER_SEC);
+	/* Found by fuzz-duration: nine fraction digits are a nanosecond of a
+	 * second only; of an hour the ninth is worth 3.6us. */
+	accepts("0.0000000009h", 3240);
+	accepts("1.0000000009h", 3600 * NSEC_PER_SEC + 3240);
+	accepts("0.000000123456789h", 444444);
+	accepts("0.3333333333333333333m", 19999999999);
 
 	refuses(NULL, -EINVAL);
 	refuses("", -EINVAL);

@@ -212,12 +212,10 @@ calibrate() {
 
 # retry_ms: wall time (ms) of the last run again, in a fresh state directory
 # (so it issues its requests again, as the original run did).
-RETRIES=0
 retry_ms() {
-    local t0
-    RETRIES=$((RETRIES + 1))
+    local t0 dir=/run/fsprobe-retry-$ENGINE-${EPOCHREALTIME/./}
     t0=$(now_us)
-    "$FSPROBE" --json --engine="$ENGINE" --state-dir "/run/fsprobe-retry-$RETRIES" \
+    "$FSPROBE" --json --engine="$ENGINE" --state-dir "$dir" \
         --timeout "$FSP_TMO" "${FSP_ARGS[@]}" > /dev/null 2>&1 < /dev/null
     echo $(( ($(now_us) - t0) / 1000 ))
 }
@@ -243,6 +241,8 @@ expect_on_time() {
         for r in 1 2; do
             ms=$(retry_ms)
             note "repeated in a fresh state directory: ${ms}ms"
+            # a repeat that did not wait for its deadline proves nothing
+            [ "$ms" -lt "$TMO_MS" ] && { ms=; continue; }
             [ "$ms" -le "$max" ] && break
         done
     fi
