@@ -105,6 +105,7 @@ static void usage(FILE *out)
 	      "      --daemon              probe continuously (systemd Type=notify, watchdog)\n"
 	      "      --interval DURATION   between cycles (default 15s); --timeout is per request\n"
 	      "      --exec-on-change PROGRAM  run PROGRAM on each change of a mount's status\n"
+	      "      --exec-timeout DURATION   kill PROGRAM after this long (default 30s)\n"
 	      "      --abort-fuse-after DURATION  abort FUSE connections hung that long\n"
 	      "\n"
 	      "Output:\n"
@@ -221,6 +222,7 @@ enum {
 	OPT_EXEC_ON_CHANGE,
 	OPT_ABORT_FUSE_AFTER,
 	OPT_MAX_CYCLES,
+	OPT_EXEC_TIMEOUT,
 	OPT_TOTAL,
 	OPT_OUTPUT,
 	OPT_SYNC,
@@ -278,6 +280,7 @@ static int parse_argv(int argc, char *argv[], struct args *a)
 		{ "exec-on-change", required_argument, NULL, OPT_EXEC_ON_CHANGE },
 		{ "abort-fuse-after", required_argument, NULL, OPT_ABORT_FUSE_AFTER },
 		{ "max-cycles", required_argument, NULL, OPT_MAX_CYCLES },
+		{ "exec-timeout", required_argument, NULL, OPT_EXEC_TIMEOUT },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, 'V' },
 		{}
@@ -425,10 +428,14 @@ static int parse_argv(int argc, char *argv[], struct args *a)
 			break;
 		case OPT_INTERVAL:
 		case OPT_ABORT_FUSE_AFTER:
-			r = parse_duration(optarg, c == OPT_INTERVAL ? &a->daemon.interval_ns : &a->daemon.abort_fuse_after_ns);
+		case OPT_EXEC_TIMEOUT:
+			r = parse_duration(optarg, c == OPT_INTERVAL	    ? &a->daemon.interval_ns
+						   : c == OPT_EXEC_TIMEOUT ? &a->daemon.exec_timeout_ns
+									 : &a->daemon.abort_fuse_after_ns);
 			if (r < 0) {
 				fprintf(stderr, "fsprobe: invalid --%s '%s': expected a duration such as 15s or 2m\n",
-					c == OPT_INTERVAL ? "interval" : "abort-fuse-after", optarg);
+					c == OPT_INTERVAL ? "interval" : c == OPT_EXEC_TIMEOUT ? "exec-timeout" : "abort-fuse-after",
+					optarg);
 				return -EINVAL;
 			}
 			break;
@@ -857,7 +864,7 @@ static int run_daemon(struct args *a)
 	o->state_dir = a->no_state ? NULL : a->state_dir;
 	o->textfile = a->textfile;
 	o->exec_max = EXEC_MAX;
-	o->exec_timeout_ns = EXEC_TIMEOUT_NS;
+	o->exec_timeout_ns = o->exec_timeout_ns ? o->exec_timeout_ns : EXEC_TIMEOUT_NS;
 	r = daemon_run(o);
 	return r < 0 ? EXIT_TROUBLE : EXIT_HEALTHY;
 }

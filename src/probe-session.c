@@ -143,7 +143,7 @@ static int enqueue(struct probe_session *s, const struct probe_request *rq, cons
 		s->out_cap = cap;
 	}
 	memcpy(s->out + s->out_len, rq, sizeof(*rq));
-	if (rq->path_len)
+	if (path && rq->path_len)
 		memcpy(s->out + s->out_len + sizeof(*rq), path, rq->path_len);
 	s->out_len += need;
 	/* Sent by the caller's probe_session_flush(), once for a whole
