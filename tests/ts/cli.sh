@@ -70,4 +70,13 @@ t_is "$(cat "$T_DIR/out")" "/nonexistent-nfs error ENOENT" "default selects only
 t_is "$(cat "$T_DIR/out")" "$T_DIR/a\\x20b" "-x with a comma list"
 "$FSPROBE" --mountinfo "$T_DIR/mi" --no-state -t tmpfs -t ext4 -r -n -o TARGET,STATUS >"$T_DIR/out"
 t_is "$(wc -l < "$T_DIR/out")" 2 "-t repeated"
+# A mount whose path leads to another mount (unmounted or over-mounted
+# since the table was read): statx's mount ID tells, and it is not taken
+# for healthy.
+printf '999999 1 0:99 / / rw - nfs4 ghost:/ rw\n' > "$T_DIR/mi2"
+"$FSPROBE" --mountinfo "$T_DIR/mi2" --no-state --json >"$T_DIR/out"
+t_is "$?" 0 "mount ID mismatch: not a failure of fsprobe"
+OUT=$T_DIR/out
+t_is "$(json_field / status)" denied "mount ID mismatch: denied, not ok"
+t_like "$(json_field / detail)" '^path leads to mount [0-9]+: over-mounted or unmounted$' "mount ID mismatch: said why"
 t_done
