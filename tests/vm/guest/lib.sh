@@ -15,7 +15,9 @@ set -u
 
 # Run from tmpfs: the share is uncached 9p, and reading the binary over it
 # at every exec adds up to ~35 ms of noise to the wall times measured.
-FSPROBE=/run/fsprobe
+# (Not /run/fsprobe: that is fsprobe's default state directory.)
+FSPROBE=/run/bin/fsprobe
+mkdir -p /run/bin
 cp /host/bin/fsprobe "$FSPROBE"
 OUT=${FSVM_OUT:?}
 RUNS=$OUT/runs
