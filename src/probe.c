@@ -183,7 +183,10 @@ void probe_front_finish(struct probe_front *f, uint64_t start_ns)
 			 * some calls, which is what a df-like caller hits. */
 			res->status = STATUS_HUNG;
 			res->flags |= RESULT_STATFS_HUNG;
-			res->hung_ns = now - start_ns - res->latency_ns;
+			/* The latency is the helper's measure, on its clock:
+			 * never let it wrap the difference (found by
+			 * fuzz-records). */
+			res->hung_ns = now - start_ns > res->latency_ns ? now - start_ns - res->latency_ns : 0;
 			res->since_real_ns = now_real_ns() - (int64_t)res->hung_ns;
 		}
 	}
