@@ -20,7 +20,6 @@
  * what it hangs on and wait for pid P itself.
  *
  * Never touches a file system but FILE. */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>

@@ -19,7 +19,9 @@
 # (7 runs per tool and scene, interleaved), TIMEOUT_MS (1000, fsprobe's
 # --timeout in the hung scenes), DAEMON_MOUNTS (1000), DAEMON_CYCLES (1000),
 # DAEMON_INTERVAL (0.26s), RESULTS (bench-results.md: the tables, also
-# printed on stdout), BENCH_KEEP=1 keeps the raw runs.
+# printed on stdout), BENCH_KEEP=1 keeps the raw runs, BASELINE=PATH adds
+# rows for another fsprobe binary (an older build: before and after, side
+# by side in the same run).
 #
 # What it must never do: leave a mount, a FUSE daemon or a process in state
 # D behind. Every mount is made in the private namespace and vanishes with
@@ -46,6 +48,7 @@ DAEMON_MOUNTS=${DAEMON_MOUNTS:-1000}
 DAEMON_CYCLES=${DAEMON_CYCLES:-1000}
 DAEMON_INTERVAL=${DAEMON_INTERVAL:-0.26s}
 RESULTS=${RESULTS:-bench-results.md}
+BASELINE=${BASELINE:-}
 
 for v in FSPROBE BINDMANY MEASURE; do
 	[ -x "${!v}" ] || b_die "$v=${!v} is not an executable (run make bench, or set $v)"
@@ -53,6 +56,7 @@ done
 HAVE_FUSE=yes
 [ -x "$TESTFS" ] && [ -c /dev/fuse ] || HAVE_FUSE=no
 FSPROBE=$(realpath "$FSPROBE") BINDMANY=$(realpath "$BINDMANY") MEASURE=$(realpath "$MEASURE")
+[ -z "$BASELINE" ] || BASELINE=$(realpath "$BASELINE")
 [ "$HAVE_FUSE" = yes ] && TESTFS=$(realpath "$TESTFS")
 
 B_WORK=$(mktemp -d /tmp/fsprobe-bench-work.XXXXXX)
@@ -80,6 +84,10 @@ healthy_tools() {
 	fsprobe-threads|$FSPROBE --all -P --engine=threads --state-dir $B_WORK/state
 	fsprobe-table|$FSPROBE --all --state-dir $B_WORK/state
 	EOF
+	[ -z "$BASELINE" ] || cat <<-EOF
+	baseline-uring|$BASELINE --all -P --engine=uring --state-dir $B_WORK/state-baseline
+	baseline-threads|$BASELINE --all -P --engine=threads --state-dir $B_WORK/state-baseline
+	EOF
 }
 
 run_healthy() {
@@ -106,6 +114,8 @@ run_hung() {
 			b_measure "$scene" "fsprobe-$e" "$rep" -- \
 				"$FSPROBE" --all -P --engine=$e --timeout "${TIMEOUT_MS}ms" --no-state
 		done
+		[ -z "$BASELINE" ] || b_measure "$scene" baseline-uring "$rep" -- \
+			"$BASELINE" --all -P --engine=uring --timeout "${TIMEOUT_MS}ms" --no-state
 	done
 	# With the registry, a later run finds the earlier requests still in
 	# flight, reports those mounts hung at once and waits for nothing.
@@ -134,9 +144,10 @@ wait_cycles() {
 }
 
 run_daemon() {
-	local n=$1 warm=5 helper c0 c1 t0 t1 cpu0 cpu1 hz per_cycle wall_s
-	b_log "bench: daemon over $n bind mounts, $DAEMON_CYCLES cycles at --interval $DAEMON_INTERVAL"
-	"$FSPROBE" --daemon --interval "$DAEMON_INTERVAL" --timeout 5s --no-state -t tmpfs \
+	local n=$1 bin=$2 label=$3 warm=5 helper c0 c1 t0 t1 cpu0 cpu1 hz per_cycle wall_s
+	b_log "bench: $label daemon over $n bind mounts, $DAEMON_CYCLES cycles at --interval $DAEMON_INTERVAL"
+	rm -f "$B_WORK/daemon.prom"
+	"$bin" --daemon --interval "$DAEMON_INTERVAL" --timeout 5s --no-state -t tmpfs \
 		--textfile "$B_WORK/daemon.prom" 2>"$B_WORK/daemon.log" &
 	B_DAEMON_PID=$!
 	wait_cycles $warm || b_die "the daemon did not start: $(cat "$B_WORK/daemon.log")"
@@ -149,11 +160,12 @@ run_daemon() {
 	cpu1=$(( $(proc_cpu_ticks "$B_DAEMON_PID") + $(proc_cpu_ticks "$helper") ))
 	per_cycle=$(awk -v c=$((cpu1 - cpu0)) -v hz="$hz" -v n=$((c1 - c0)) 'BEGIN { printf "%.3f", c * 1000 / hz / n }')
 	wall_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", b - a }')
-	DAEMON_ROW="| $n (+$(( $(grep -c ' - tmpfs ' /proc/self/mountinfo) - n )) other tmpfs) | $((c1 - c0)) in ${wall_s} s | $per_cycle"
+	DAEMON_ROW="$DAEMON_ROW| $label | $n (+$(( $(grep -c ' - tmpfs ' /proc/self/mountinfo) - n )) other tmpfs) | $((c1 - c0)) in ${wall_s} s | $per_cycle"
 	DAEMON_ROW="$DAEMON_ROW | $(awk -v p="$per_cycle" 'BEGIN { printf "%.4f", p / 15000 * 100 }')%"
 	DAEMON_ROW="$DAEMON_ROW | $(b_fmt "$(proc_kb "$B_DAEMON_PID" VmRSS)" 1024 1) MB"
 	DAEMON_ROW="$DAEMON_ROW | $(b_fmt "$(proc_kb "$helper" VmRSS)" 1024 1) MB"
-	DAEMON_ROW="$DAEMON_ROW | $(b_fmt "$(proc_kb "$B_DAEMON_PID" VmHWM)" 1024 1) MB |"
+	DAEMON_ROW="$DAEMON_ROW | $(b_fmt "$(proc_kb "$B_DAEMON_PID" VmHWM)" 1024 1) MB |
+"
 	kill -TERM "$B_DAEMON_PID"
 	wait "$B_DAEMON_PID"
 	B_DAEMON_PID=
@@ -169,7 +181,10 @@ for n in $SIZES; do
 	if [ "$HAVE_FUSE" = yes ]; then
 		for h in $HUNG; do run_hung "$n" "$h"; done
 	fi
-	[ "$n" = "$DAEMON_MOUNTS" ] && [ "$DAEMON_CYCLES" -gt 0 ] && run_daemon "$n"
+	if [ "$n" = "$DAEMON_MOUNTS" ] && [ "$DAEMON_CYCLES" -gt 0 ]; then
+		run_daemon "$n" "$FSPROBE" fsprobe
+		[ -z "$BASELINE" ] || run_daemon "$n" "$BASELINE" baseline
+	fi
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 STUCK=$(b_d_state)
@@ -198,17 +213,14 @@ report() {
 		echo
 		echo "### Hung FUSE mounts among healthy ones (fsprobe --timeout ${TIMEOUT_MS}ms)"
 		echo
-		echo "| bind mounts | hung | fsprobe uring: wall - timeout, median / max ms | threads: median / max ms | later run with registry: wall ms | df -P -a | findmnt --df |"
-		echo "|---:|---:|---:|---:|---:|---|---|"
+		echo "| bind mounts | hung | uring: wall - timeout, median / max ms | threads: median / max ms |$([ -z "$BASELINE" ] || echo " baseline uring: median / max ms |") later run with registry: wall ms | df -P -a | findmnt --df |"
+		echo "|---:|---:|---:|---:|$([ -z "$BASELINE" ] || echo "---:|")---:|---|---|"
 		for n in $SIZES; do
 			for h in $HUNG; do
 				local s=hung-$n-$h
-				echo "| $n | $h" \
-					"| $(b_fmt "$(b_median "$s" fsprobe-uring 5)" 1 1) - $TIMEOUT_MS = $(awk -v w="$(b_median "$s" fsprobe-uring 5)" -v t="$TIMEOUT_MS" 'BEGIN { printf "%.1f", w - t }')" \
-					"/ $(awk -v w="$(b_max "$s" fsprobe-uring 5)" -v t="$TIMEOUT_MS" 'BEGIN { printf "%.1f", w - t }')" \
-					"| $(awk -v w="$(b_median "$s" fsprobe-threads 5)" -v t="$TIMEOUT_MS" 'BEGIN { printf "%.1f", w - t }')" \
-					"/ $(awk -v w="$(b_max "$s" fsprobe-threads 5)" -v t="$TIMEOUT_MS" 'BEGIN { printf "%.1f", w - t }')" \
-					"| $(b_fmt "$(b_median "$s" fsprobe-registry 5)" 1 1)" \
+				echo "| $n | $h | $(overshoot "$s" fsprobe-uring) | $(overshoot "$s" fsprobe-threads) |" \
+					"$([ -z "$BASELINE" ] || echo "$(overshoot "$s" baseline-uring) |")" \
+					"$(b_fmt "$(b_median "$s" fsprobe-registry 5)" 1 1)" \
 					"| $(b_describe_stuck "$s" df) | $(b_describe_stuck "$s" findmnt) |"
 			done
 		done
@@ -219,13 +231,19 @@ report() {
 		echo
 		echo "### Daemon (--interval $DAEMON_INTERVAL --timeout 5s -t tmpfs --textfile; CPU of daemon + helper, from /proc)"
 		echo
-		echo "| tmpfs mounts | cycles | CPU ms per cycle | share of one core at --interval 15s | daemon RSS | helper RSS | daemon peak RSS |"
-		echo "|---:|---:|---:|---:|---:|---:|---:|"
-		echo "$DAEMON_ROW"
+		echo "| binary | tmpfs mounts | cycles | CPU ms per cycle | share of one core at --interval 15s | daemon RSS | helper RSS | daemon peak RSS |"
+		echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+		printf '%s' "$DAEMON_ROW"
 	fi
 	echo
 	if [ -n "$STUCK" ]; then echo "Processes left in state D: $STUCK"
 	else echo "No process left in state D."; fi
+}
+
+# "median / max" of wall time minus the timeout, in ms
+overshoot() {
+	awk -v m="$(b_median "$1" "$2" 5)" -v x="$(b_max "$1" "$2" 5)" -v t="$TIMEOUT_MS" \
+		'BEGIN { if (m == "-") print "-"; else printf "%.1f / %.1f\n", m - t, x - t }'
 }
 
 # df/findmnt in a hung scene: how it ended.

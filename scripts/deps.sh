@@ -7,11 +7,12 @@ set -eu
 
 build="build-essential autoconf automake pkg-config liburing-dev libmount-dev libsmartcols-dev libsystemd-dev"
 # jq reads fsprobe's JSON in the scenario tests; libfuse3 builds the test
-# FUSE file system; clang's runtime is not needed (gcc's sanitizers are).
+# FUSE file system; clang and its runtime build the libFuzzer targets
+# (tests/fuzz/run.sh; libclang-rt-dev follows clang's version).
 # The monitoring integrations are checked by their real consumers:
 # promtool (prometheus), node_exporter, Monitoring::Plugin, curl for the
 # scrape, systemd-analyze for the units in contrib/.
-test="libfuse3-dev fuse3 jq procps psmisc prometheus prometheus-node-exporter libmonitoring-plugin-perl curl systemd valgrind"
+test="libfuse3-dev fuse3 jq procps psmisc prometheus prometheus-node-exporter libmonitoring-plugin-perl curl systemd valgrind clang libclang-rt-dev"
 
 pkgs=$build
 [ "${1:-}" = --test ] && pkgs="$pkgs $test"

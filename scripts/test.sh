@@ -43,5 +43,16 @@ run_suite "$top/build" ""
 sanitized_tests=$(make -s -C "$top/build" print-host-tests 2>/dev/null)
 run_suite "$top/build-san" "$sanitized_tests" --enable-sanitizers
 
+# Every parser under libFuzzer, FUZZ_SECONDS (20) each from its committed
+# corpus: one TAP line per target, counted with the rest.
+echo "=== fuzz"
+fuzz_tap=$(tests/fuzz/run.sh "${FUZZ_SECONDS:-20}")
+fuzz_rc=$?
+echo "$fuzz_tap"
+p=$(grep -c '^ok ' <<<"$fuzz_tap"); f=$(grep -c '^not ok ' <<<"$fuzz_tap")
+pass=$((pass + p)); fail=$((fail + f))
+grep -q '^1\.\.0 # SKIP' <<<"$fuzz_tap" && skip=$((skip + 1))
+[ "$fuzz_rc" != 0 ] && [ "$f" = 0 ] && fail=$((fail + 1))
+
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]

@@ -26,7 +26,9 @@ bool fstype_is_suspect(const char *fstype)
 	for (size_t i = 0; i < ARRAY_SIZE(suspect_types); i++)
 		if (streq(fstype, suspect_types[i]))
 			return true;
-	return mnt_fstype_is_netfs(fstype);
+	/* libmount's netfs test matches prefixes: "nfsd", the NFS server's
+	 * control file system, would count as a network mount. */
+	return !mnt_fstype_is_pseudofs(fstype) && mnt_fstype_is_netfs(fstype);
 }
 
 bool fstype_is_untraversable(const char *fstype)

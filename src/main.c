@@ -875,7 +875,7 @@ static int run(int argc, char *argv[])
 	_cleanup_(mounts_done) struct mount_table t = {};
 	_cleanup_(report_done) struct report rep = {};
 	struct probe_options po;
-	uint64_t start = now_mono_ns();
+	uint64_t start = process_start_mono_ns();
 	bool trouble = false, plugin = invoked_as_plugin(argv[0]);
 	int r, failed = 0;
 

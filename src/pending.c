@@ -42,9 +42,9 @@ char *pending_default_dir(void)
 	return s;
 }
 
-int pending_open(const char *dir, int *ret_fd)
+int pending_open_dir(const char *dir, int *ret_dfd)
 {
-	_cleanup_close_ int dfd = -1, fd = -1;
+	_cleanup_close_ int dfd = -1;
 	struct stat st;
 
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
@@ -58,6 +58,19 @@ int pending_open(const char *dir, int *ret_fd)
 	 * pending probes and hide a hung mount. */
 	if (st.st_uid != geteuid() || (st.st_mode & 022))
 		return -EPERM;
+	*ret_dfd = TAKE_FD(dfd);
+	return 0;
+}
+
+int pending_open(const char *dir, int *ret_fd)
+{
+	_cleanup_close_ int dfd = -1, fd = -1;
+	struct stat st;
+	int r;
+
+	r = pending_open_dir(dir, &dfd);
+	if (r < 0)
+		return r;
 	fd = openat(dfd, PENDING_FILE, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;

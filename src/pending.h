@@ -26,6 +26,10 @@ char *pending_default_dir(void);
  * another user owns or can write, and opens its registry file. */
 int pending_open(const char *dir, int *ret_fd);
 
+/* The same checks, then the directory itself, for the other files of the
+ * state directory (lease-store.c). */
+int pending_open_dir(const char *dir, int *ret_dfd);
+
 /* 0: the slot is ours now and records this moment; -EBUSY: another
  * process holds it, *ret_busy says since when; other -errno on failure. */
 int pending_acquire(int fd, int mnt_id, struct pending_info *ret_busy);

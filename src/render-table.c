@@ -63,7 +63,7 @@ static const struct colinfo infos[_COL_MAX] = {
 	[COL_DETAIL] = { "DETAIL", 0.20, 0, SCOLS_JSON_STRING, "why the mount is not ok" },
 	[COL_ERROR] = { "ERROR", 6, 0, SCOLS_JSON_STRING, "errno name behind the status" },
 	[COL_HUNG] = { "HUNG", 6, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "how long hung (JSON: seconds)" },
-	[COL_SINCE] = { "SINCE", 19, 0, SCOLS_JSON_STRING, "hung since (local time)" },
+	[COL_SINCE] = { "SINCE", 19, 0, SCOLS_JSON_STRING, "hung since (local time; JSON: RFC 3339)" },
 	[COL_ID] = { "ID", 4, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "mount ID" },
 	[COL_PARENT] = { "PARENT", 4, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "parent mount ID" },
 	[COL_ENGINE] = { "ENGINE", 7, 0, SCOLS_JSON_STRING, "probe engine that ran: uring or threads" },
@@ -176,7 +176,8 @@ static char *cell(const struct report *r, const struct report_row *row, int col,
 	case COL_SINCE:
 		if (res->status != STATUS_HUNG || !res->since_real_ns)
 			return NULL;
-		return strdup(format_time(res->since_real_ns, buf, bufsz));
+		return strdup(json ? format_time_rfc3339(res->since_real_ns, buf, bufsz)
+				   : format_time(res->since_real_ns, buf, bufsz));
 	case COL_ID:
 		(void)snprintf(buf, bufsz, "%d", m->id);
 		return strdup(buf);

@@ -1,10 +1,12 @@
 /* Small helpers shared by every module. Never touches a file system. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "macro.h"
 #include "util.h"
@@ -30,6 +32,36 @@ uint64_t now_boot_ns(void)
 int64_t now_real_ns(void)
 {
 	return (int64_t)clock_ns(CLOCK_REALTIME);
+}
+
+uint64_t process_start_mono_ns(void)
+{
+	uint64_t mono = now_mono_ns(), boot = now_boot_ns(), start_boot;
+	unsigned long long ticks;
+	char buf[1024], *p;
+	long hz = sysconf(_SC_CLK_TCK);
+	ssize_t l;
+	int fd;
+
+	fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return mono;
+	l = read(fd, buf, sizeof(buf) - 1);
+	(void)close(fd);
+	if (l <= 0 || hz <= 0)
+		return mono;
+	buf[l] = '\0';
+	/* The command name may hold spaces and parentheses: fields are
+	 * counted from the last ')'; starttime is field 22, the 20th after. */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+			 &ticks) != 1)
+		return mono;
+	start_boot = ticks * (NSEC_PER_SEC / (uint64_t)hz);
+	/* A start in the future or long ago means we misread: ignore it. */
+	if (start_boot > boot || boot - start_boot > 10 * NSEC_PER_SEC)
+		return mono;
+	return mono - (boot - start_boot);
 }
 
 const char *errno_name(int err, char *buf, size_t bufsz)
@@ -60,6 +92,22 @@ char *format_duration(uint64_t ns, char *buf, size_t bufsz)
 		uint64_t m = ns / NSEC_PER_SEC / 60;
 		(void)snprintf(buf, bufsz, "%" PRIu64 "h%02" PRIu64 "m", m / 60, m % 60);
 	}
+	return buf;
+}
+
+char *format_time_rfc3339(int64_t real_ns, char *buf, size_t bufsz)
+{
+	time_t t = (time_t)(real_ns / (int64_t)NSEC_PER_SEC);
+	struct tm tm;
+	char zone[8];
+
+	/* strftime's %z gives +0100; RFC 3339 wants +01:00. */
+	if (!localtime_r(&t, &tm) || strftime(buf, bufsz, "%Y-%m-%dT%H:%M:%S", &tm) == 0 ||
+	    strftime(zone, sizeof(zone), "%z", &tm) != 5) {
+		(void)snprintf(buf, bufsz, "@%lld", (long long)t);
+		return buf;
+	}
+	(void)snprintf(buf + strlen(buf), bufsz - strlen(buf), "%.3s:%s", zone, zone + 3);
 	return buf;
 }
 

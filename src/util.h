@@ -8,6 +8,10 @@
 
 /* CLOCK_MONOTONIC in ns: deadlines and latencies within one process. */
 uint64_t now_mono_ns(void);
+/* When this process was exec'd, on the CLOCK_MONOTONIC scale (to the
+ * kernel's tick, rounded down; now if it cannot be read). A deadline
+ * counted from here includes the dynamic loader's time too. */
+uint64_t process_start_mono_ns(void);
 /* CLOCK_BOOTTIME in ns: durations that must survive across processes (a
  * probe pending since an earlier run), counting suspend too. */
 uint64_t now_boot_ns(void);
@@ -22,6 +26,10 @@ const char *errno_name(int err, char *buf, size_t bufsz);
 /* Human duration, shortest exact-ish form: "850us", "12.3ms", "2.00s",
  * "3m10s", "2h05m". */
 char *format_duration(uint64_t ns, char *buf, size_t bufsz);
+
+/* The same moment for machines: RFC 3339 with the zone offset,
+ * "2026-11-21T22:34:37+00:00". */
+char *format_time_rfc3339(int64_t real_ns, char *buf, size_t bufsz);
 
 /* Local time "YYYY-MM-DD HH:MM:SS" of a CLOCK_REALTIME ns value. */
 char *format_time(int64_t real_ns, char *buf, size_t bufsz);

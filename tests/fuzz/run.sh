@@ -94,13 +94,14 @@ wait
 # build directory collects what the run finds; the committed one is
 # read only.
 run_one() {
-	local n=$1 t=$2 log="$build/logs/$t.log" dict= rc runs cov rate
+	local n=$1 t=$2 log="$build/logs/$t.log" dict= seeds= rc runs cov rate
 	mkdir -p "$build/corpus/$t"
 	[ -f "$top/tests/fuzz/$t.dict" ] && dict="-dict=$top/tests/fuzz/$t.dict"
+	[ -d "$top/tests/fuzz/corpus/$t" ] && seeds="$top/tests/fuzz/corpus/$t"
 	# shellcheck disable=SC2086
 	"$build/$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 		-artifact_prefix="$build/artifacts/$t-" $dict \
-		"$build/corpus/$t" "$top/tests/fuzz/corpus/$t" >"$log" 2>&1
+		"$build/corpus/$t" $seeds >"$log" 2>&1
 	rc=$?
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
@@ -109,7 +110,8 @@ run_one() {
 		echo "ok $n - $t: ${runs:-0} runs (${rate}/s), ${cov:-?} edges covered, no crash"
 	else
 		echo "not ok $n - $t: exit $rc after ${runs:-?} runs"
-		grep -E 'ERROR: |invariant failed|runtime error|SUMMARY|Test unit written' "$log" | head -20 | sed 's/^/# /'
+		grep -aE 'ERROR: |invariant failed|runtime error|SUMMARY|Test unit written' "$log" | head -20 | sed 's/^/# /'
+		grep -aqE 'ERROR: |invariant failed|runtime error' "$log" || tail -5 "$log" | sed 's/^/# /'
 	fi >"$build/logs/$t.tap"
 }
 

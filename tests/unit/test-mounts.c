@@ -12,6 +12,7 @@
 #include "macro.h"
 #include "mounts.h"
 #include "tap.h"
+#include "util.h"
 
 static char dir[] = "/tmp/fsprobe-test-mounts-XXXXXX";
 
@@ -148,6 +149,29 @@ int main(void)
 			is_int(mounts_resolve_file(&t, "link/x"), nfs, "relative FILE resolved from the cwd");
 			(void)chdir(cwd);
 		}
+	}
+
+	{
+		/* Found by fuzz-resolve: every component's lookup hashed each
+		 * prefix of the path afresh, cubic in its length; a FILE of
+		 * 2000 components took 7 s in the front, past any deadline. */
+		char deep[4096];
+		size_t l = (size_t)snprintf(deep, sizeof(deep), "%s", dir);
+		uint64_t t0;
+		ssize_t got;
+		bool made = true;
+
+		while (made && l + 3 < 4000) {
+			memcpy(deep + l, "/d", 3);
+			l += 2;
+			made = mkdir(deep, 0700) == 0;
+		}
+		ok(made, "a directory %zu bytes deep", l);
+		t0 = now_mono_ns();
+		got = mounts_resolve_file(&t, deep);
+		is_int(got, root, "it is on /");
+		ok(now_mono_ns() - t0 < 2 * NSEC_PER_SEC, "resolved in %.2fs (< 2s)",
+		   (double)(now_mono_ns() - t0) / NSEC_PER_SEC);
 	}
 
 	mounts_done(&t);

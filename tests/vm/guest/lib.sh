@@ -191,7 +191,7 @@ expect_rc() {
 # on a busy host (even /usr/bin/true takes 21-106 ms), which would fail a
 # bare 100 ms allowance on emulation noise alone.
 calibrate() {
-    local i t0 ms all= e
+    local i t0 ms e all=''
     # TCG translates guest code the first time it runs: before this warm-up,
     # the first run that hit its deadline took 2351 ms for a 2 s timeout.
     if [ -z "${WARM:-}" ]; then
@@ -207,7 +207,8 @@ calibrate() {
         ms=$(( ($(now_us) - t0) / 1000 - 1 ))
         all="$all $ms"
     done
-    FLOOR_MS=$(echo $all | tr ' ' '\n' | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+    # shellcheck disable=SC2086 # one sample per word
+    FLOOR_MS=$(printf '%s\n' $all | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
     log "fsprobe's own cost: median ${FLOOR_MS}ms (--timeout 1ms runs:$all ms)"
     CALIBRATION="runs with --timeout 1ms took (ms, less the 1 ms):$all, median $FLOOR_MS"
 }
@@ -271,7 +272,7 @@ expect_basics() {
     expect_on_time
     local h bad=
     for h in $(helpers "$ENGINE"); do
-        if ls -l "/proc/$h/fd" 2> /dev/null | grep -qF -e "$RUN.json" -e "$RUN.err"; then
+        if [ -n "$(find "/proc/$h/fd" -lname "$RUN.*" 2> /dev/null)" ]; then
             bad="$bad $h"
         fi
     done
@@ -301,7 +302,7 @@ wait_helpers_gone() {
 # pstate PID: "STATE wchan" of the process or any of its threads in D state.
 pstate() {
     local t s w
-    for t in /proc/$1/task/*; do
+    for t in "/proc/$1"/task/*; do
         s=$(sed 's/.*) //' "$t/stat" 2> /dev/null | cut -d' ' -f1)
         w=$(cat "$t/wchan" 2> /dev/null)
         [ "$s" = D ] && { echo "D $w"; return; }
