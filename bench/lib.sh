@@ -35,7 +35,7 @@ b_measure() {
 	local scene=$1 tool=$2 rep=$3 out exit wall rss rss_all cpu state pid line
 	shift 3
 	out=$B_WORK/measure.out
-	"$MEASURE" -o "$out" "$@" >/dev/null 2>&1 </dev/null || b_die "measure failed: $*"
+	"$MEASURE" -o "$out" "$@" >/dev/null 2>"$B_WORK/stderr" </dev/null || b_die "measure failed: $*"
 	line=$(cat "$out")
 	for kv in $line; do
 		case $kv in
@@ -53,6 +53,9 @@ b_measure() {
 		B_STUCK_PIDS="$B_STUCK_PIDS $pid"
 	fi
 	echo "$scene|$tool|$rep|$exit|$wall|$rss|$rss_all|$cpu" >> "$B_RESULTS"
+	# Exit status 2 is a tool's own failure (for fsprobe: it could not
+	# run its probes): keep what it said.
+	[ "$exit" != 2 ] || echo "$scene $tool run $rep: $(grep -v ': hung\|: blocked' "$B_WORK/stderr" | head -3)" >> "$B_WORK/failures"
 }
 
 # b_median SCENE TOOL FIELD: median of a numeric field (5 wall, 6 rss,

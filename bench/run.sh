@@ -235,6 +235,12 @@ report() {
 		echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 		printf '%s' "$DAEMON_ROW"
 	fi
+	if [ -s "$B_WORK/failures" ]; then
+		echo
+		echo "Runs that failed (exit status 2):"
+		echo
+		sed 's/^/    /' "$B_WORK/failures"
+	fi
 	echo
 	if [ -n "$STUCK" ]; then echo "Processes left in state D: $STUCK"
 	else echo "No process left in state D."; fi

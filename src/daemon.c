@@ -26,6 +26,7 @@
 #include "cleanup.h"
 #include "daemon.h"
 #include "macro.h"
+#include "nfs-check.h"
 #include "render.h"
 #include "report.h"
 #include "textfile.h"
@@ -129,6 +130,7 @@ static void snapshot_done(struct snapshot *s)
 	free(s->report.rows);
 	free(s->report.results);
 	free(s->report.probed);
+	free(s->report.nfs);
 	free(s->table.entries);
 }
 
@@ -142,7 +144,8 @@ static int snapshot_take(struct daemon *d, struct snapshot *s)
 	s->report.results = calloc(MAX(t->n, 1U), sizeof(*s->report.results));
 	s->report.probed = calloc(MAX(t->n, 1U), sizeof(*s->report.probed));
 	s->report.rows = calloc(MAX(t->n, 1U), sizeof(*s->report.rows));
-	if (!s->table.entries || !s->report.results || !s->report.probed || !s->report.rows)
+	s->report.nfs = calloc(MAX(t->n, 1U), sizeof(*s->report.nfs));
+	if (!s->table.entries || !s->report.results || !s->report.probed || !s->report.rows || !s->report.nfs)
 		return -ENOMEM;
 	s->report.table = &s->table;
 	s->report.probe.engine = d->engine;
@@ -157,6 +160,7 @@ static int snapshot_take(struct daemon *d, struct snapshot *s)
 							    .fstype = m->fstype ? m->fstype : "", .parent = -1,
 							    .suspect = m->suspect };
 		s->report.results[i] = m->result;
+		s->report.nfs[i] = m->nfs;
 		if (m->result.status == STATUS_HUNG && m->known && m->hung_since_boot_ns)
 			s->report.results[i].hung_ns = now_boot_ns() - m->hung_since_boot_ns;
 		/* A mount not answered yet has no status to show. */
@@ -682,6 +686,88 @@ static int start_helper(struct daemon *d)
 	return 0;
 }
 
+/* ------------------------------------------------------- NFSv4 checks */
+
+/* A change of a mount's NFSv4 warnings, logged like a change of status:
+ * the first verdict only when it warns. */
+static void log_nfs_warnings(struct daemon *d, const struct tracked_mount *m, unsigned before)
+{
+	_cleanup_free_ char *msg = NULL;
+	char now_w[64], was_w[64], text[1024];
+	unsigned w = m->nfs.warnings;
+	int prio, k;
+
+	nfs_warnings_format(w, now_w, sizeof(now_w));
+	nfs_warnings_format(before, was_w, sizeof(was_w));
+	nfs_health_describe(&m->nfs, text, sizeof(text));
+	/* Churn is harm being done; a risky identity is harm about to be. */
+	prio = (w & NFS_WARNING_LEASE_CHURN) || nfs_health_identity_is_risky(&m->nfs) ? LOG_WARNING : LOG_NOTICE;
+	if (!w)
+		k = asprintf(&msg, "%s: NFSv4 warning %s cleared", m->target, was_w);
+	else if (!before)
+		k = asprintf(&msg, "%s: NFSv4 warning %s (%s)", m->target, now_w, text);
+	else
+		k = asprintf(&msg, "%s: NFSv4 warning %s -> %s (%s)", m->target, was_w, now_w, text);
+	if (k < 0)
+		return;
+	if (!d->journal) {
+		fprintf(stderr, "fsprobe: %s\n", msg);
+		return;
+	}
+	(void)sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%i", prio, "SYSLOG_IDENTIFIER=fsprobe", "MOUNTPOINT=%s",
+			      m->target, "FSTYPE=%s", m->fstype, "FSPROBE_SOURCE=%s", m->source,
+			      "FSPROBE_WARNING=%s", now_w, "FSPROBE_PREVIOUS_WARNING=%s", was_w, "FSPROBE_STATE=%s",
+			      m->known ? status_to_string(m->result.status) : "", NULL);
+}
+
+/* How many tracked mounts of the same target, source and type came
+ * before this one (by mount ID, the order mountstats lists them in). */
+static size_t nfs_occurrence(const struct tracker *t, size_t idx)
+{
+	const struct tracked_mount *m = &t->v[idx];
+	size_t n = 0;
+
+	for (size_t j = 0; j < t->n; j++)
+		n += j != idx && t->v[j].used && t->v[j].present && t->v[j].mnt_id < m->mnt_id &&
+		     streq(t->v[j].target, m->target) && streq(t->v[j].source, m->source) &&
+		     streq(t->v[j].fstype, m->fstype);
+	return n;
+}
+
+/* The NFSv4 client checks of every selected NFSv4 mount, once a cycle.
+ * They read mountstats and sysfs, never the mount, so a hung mount is
+ * checked like any other; the churn windows live in the tracker. */
+static void check_nfs(struct daemon *d)
+{
+	struct tracker *t = &d->tracker;
+	struct nfs_context c;
+	uint64_t now = now_mono_ns();
+	bool any = false, changed = false;
+
+	for (size_t i = 0; i < t->n && !any; i++)
+		any = t->v[i].used && t->v[i].present && t->v[i].selected && nfs_check_candidate(t->v[i].fstype, NULL);
+	if (!any || nfs_context_load(&c, &d->o->nfs) < 0)
+		return;
+	for (size_t i = 0; i < t->n; i++) {
+		struct tracked_mount *m = &t->v[i];
+		struct mount_entry e;
+		unsigned before = m->nfs.warnings;
+
+		if (!m->used || !m->present || !m->selected || !nfs_check_candidate(m->fstype, NULL))
+			continue;
+		e = (struct mount_entry){ .id = m->mnt_id, .devno = m->devno, .source = m->source, .target = m->target,
+					  .fstype = m->fstype, .parent = -1 };
+		nfs_check_mount(&c, &e, nfs_check_stats_of(&c, &e, nfs_occurrence(t, i)),
+				d->o->nfs.churn_threshold ? &m->churn : NULL, now, &m->nfs);
+		if (m->nfs.warnings != before)
+			log_nfs_warnings(d, m, before);
+		changed |= m->nfs.warnings != before || m->nfs.checked;
+	}
+	nfs_context_done(&c);
+	if (changed)
+		mark_dirty(d);
+}
+
 /* ------------------------------------------------------------- cycles */
 
 static int reload_mounts(struct daemon *d)
@@ -729,6 +815,7 @@ static int on_cycle(sd_event_source *s, uint64_t usec _unused_, void *userdata)
 	}
 	issue_ready(d);
 	arm_deadline(d);
+	check_nfs(d);
 	/* Checked once a cycle: the limit is meant in seconds or minutes. */
 	for (size_t i = 0; i < d->tracker.n; i++)
 		if (d->tracker.v[i].used && d->tracker.v[i].present)

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "mounts.h"
+#include "nfs-check.h"
 #include "probe.h"
 
 struct daemon_options {
@@ -24,6 +25,7 @@ struct daemon_options {
 	unsigned exec_max;	      /* programs running at once */
 	uint64_t abort_fuse_after_ns; /* 0: never abort FUSE connections */
 	uint64_t max_cycles;	      /* 0: run until stopped (tests, benchmarks) */
+	struct nfs_check_options nfs; /* NFSv4 client checks, every cycle */
 };
 
 /* Runs until SIGTERM/SIGINT (or max_cycles). Returns 0 or -errno, having

@@ -17,6 +17,7 @@
 #include "df.h"
 #include "macro.h"
 #include "mounts.h"
+#include "nfs-check.h"
 #include "parse.h"
 #include "pending.h"
 #include "probe.h"
@@ -63,6 +64,7 @@ struct args {
 	char **plugin_paths;	/* check_fsprobe's -p and FILE arguments */
 	struct daemon_options daemon;
 	bool daemon_mode;
+	struct nfs_check_options nfs; /* NFSv4 client identity and lease churn */
 };
 
 static void free_types(char **l)
@@ -93,6 +95,7 @@ static void usage(FILE *out)
 	      "  -t, --type TYPE[,...]     only mounts of these types\n"
 	      "  -x, --exclude-type TYPE[,...]  no mounts of these types\n"
 	      "      --mountinfo FILE      read the mount table from FILE\n"
+	      "      --mountstats FILE     read NFS statistics from FILE\n"
 	      "\n"
 	      "Probing:\n"
 	      "      --timeout DURATION    deadline for the whole run (default 5s;\n"
@@ -100,6 +103,9 @@ static void usage(FILE *out)
 	      "      --engine ENGINE       auto (default), uring or threads\n"
 	      "      --state-dir DIR       registry of probes still pending from earlier runs\n"
 	      "      --no-state            do not use the registry\n"
+	      "      --lease-churn-threshold N  NFSv4 lease re-establishments per 10 minutes\n"
+	      "                            that make the lease-churn warning (default 6;\n"
+	      "                            0: no such check)\n"
 	      "\n"
 	      "Daemon:\n"
 	      "      --daemon              probe continuously (systemd Type=notify, watchdog)\n"
@@ -151,7 +157,8 @@ static void usage(FILE *out)
 	      "  -V, --version             version\n"
 	      "\n"
 	      "Exit status: 0 all selected mounts ok (or denied), 1 any unhealthy,\n"
-	      "2 usage error or fsprobe's own failure.\n",
+	      "2 usage error or fsprobe's own failure. Warnings (NFSv4 client identity,\n"
+	      "lease churn) do not change it; with --nagios they make WARNING.\n",
 	      out);
 }
 
@@ -233,6 +240,9 @@ enum {
 	OPT_CRITICAL,
 	OPT_IWARNING,
 	OPT_ICRITICAL,
+	OPT_MOUNTSTATS,
+	OPT_SYSROOT,
+	OPT_LEASE_CHURN,
 };
 
 /* Returns 1 to go on, 0 to exit successfully (help, version), -EINVAL on a
@@ -280,6 +290,9 @@ static int parse_argv(int argc, char *argv[], struct args *a)
 		{ "exec-on-change", required_argument, NULL, OPT_EXEC_ON_CHANGE },
 		{ "abort-fuse-after", required_argument, NULL, OPT_ABORT_FUSE_AFTER },
 		{ "max-cycles", required_argument, NULL, OPT_MAX_CYCLES },
+		{ "mountstats", required_argument, NULL, OPT_MOUNTSTATS },
+		{ "sysroot", required_argument, NULL, OPT_SYSROOT },
+		{ "lease-churn-threshold", required_argument, NULL, OPT_LEASE_CHURN },
 		{ "exec-timeout", required_argument, NULL, OPT_EXEC_TIMEOUT },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, 'V' },
@@ -289,6 +302,7 @@ static int parse_argv(int argc, char *argv[], struct args *a)
 
 	a->timeout_ns = DEFAULT_TIMEOUT_NS;
 	a->engine = PROBE_ENGINE_AUTO;
+	a->nfs.churn_threshold = CHURN_DEFAULT_THRESHOLD;
 	while ((c = getopt_long(argc, argv, "at:x:Jro:nbqvVhHkB:PTil", opts, NULL)) >= 0) {
 		switch (c) {
 		case 'a':
@@ -455,6 +469,28 @@ static int parse_argv(int argc, char *argv[], struct args *a)
 				fprintf(stderr, "fsprobe: invalid --max-cycles '%s'\n", optarg);
 				return -EINVAL;
 			}
+			break;
+		}
+		case OPT_MOUNTSTATS:
+			a->nfs.mountstats = optarg;
+			break;
+		case OPT_SYSROOT:
+			/* Tests: where the NFSv4 identity sources (sys/,
+			 * proc/sys/kernel/hostname, run/) are read. */
+			a->nfs.sysroot = optarg;
+			break;
+		case OPT_LEASE_CHURN: {
+			char *end;
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || *end || !*optarg || optarg[0] == '-' || v > 1000000) {
+				fprintf(stderr, "fsprobe: invalid --lease-churn-threshold '%s': expected a count from 0 to 1000000\n",
+					optarg);
+				return -EINVAL;
+			}
+			a->nfs.churn_threshold = (unsigned)v;
 			break;
 		}
 		case OPT_NAGIOS:
@@ -627,6 +663,7 @@ static int parse_argv_plugin(int argc, char *argv[], struct args *a)
 
 	a->format = OUTPUT_NAGIOS;
 	a->engine = PROBE_ENGINE_AUTO;
+	a->nfs.churn_threshold = CHURN_DEFAULT_THRESHOLD;
 	a->plugin_paths = calloc((size_t)argc + 1, sizeof(*a->plugin_paths));
 	if (!a->plugin_paths)
 		return -ENOMEM;
@@ -865,6 +902,7 @@ static int run_daemon(struct args *a)
 	o->textfile = a->textfile;
 	o->exec_max = EXEC_MAX;
 	o->exec_timeout_ns = o->exec_timeout_ns ? o->exec_timeout_ns : EXEC_TIMEOUT_NS;
+	o->nfs = a->nfs;
 	r = daemon_run(o);
 	return r < 0 ? EXIT_TROUBLE : EXIT_HEALTHY;
 }
@@ -929,6 +967,21 @@ static int run(int argc, char *argv[])
 			failure(&a, "%s", strerror(-r));
 			goto fail;
 		}
+	}
+
+	/* Before the probes, so that its cost counts within the deadline. It
+	 * reads procfs and sysfs only; df's output and a quiet table show no
+	 * warnings, so they skip it. */
+	if (a.format != OUTPUT_DF && !(a.quiet && a.format == OUTPUT_TABLE)) {
+		r = nfs_check_report(&rep, &a.nfs, a.no_state ? NULL : a.state_dir);
+		if (r == -ENOMEM) {
+			failure(&a, "out of memory");
+			goto fail;
+		}
+		if (r < 0 && a.verbose)
+			fprintf(stderr, "fsprobe: NFSv4 checks incomplete: %s\n",
+				r == -EREMOTE ? "the state directory is on a network or FUSE mount, no lease-churn check"
+					      : strerror(-r));
 	}
 
 	po = (struct probe_options){

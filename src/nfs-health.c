@@ -1,4 +1,5 @@
 /* The NFSv4 warnings' words and explanations; see nfs-health.h. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 

@@ -16,7 +16,8 @@
 #include "macro.h"
 #include "nfs-identity.h"
 
-/* statfs magic of nsfs, the file system of /proc/PID/ns/* (linux/magic.h) */
+/* statfs magic of nsfs, the file system of the files in /proc/PID/ns
+ * (NSFS_MAGIC in linux/magic.h) */
 #define NSFS_MAGIC_ 0x6e736673
 /* Inode number of the initial PID namespace: PROC_PID_INIT_INO in
  * include/linux/proc_ns.h, fixed since Linux 3.8. */
@@ -151,8 +152,9 @@ int nfs_identity_gather(const char *root, struct nfs_identity_facts *ret)
 	else
 		f.identifier = NFS_SOURCE_UNKNOWN;
 
-	if (read_line(root, "proc/sys/kernel/hostname", buf, sizeof(buf)) == 0)
-		(void)snprintf(f.hostname, sizeof(f.hostname), "%s", buf);
+	/* A nodename has at most 64 bytes (__NEW_UTS_LEN). */
+	if (read_line(root, "proc/sys/kernel/hostname", buf, sizeof(f.hostname)) == 0)
+		memcpy(f.hostname, buf, sizeof(f.hostname));
 	else if (!root || streq(root, "/")) {
 		struct utsname u;
 

@@ -146,6 +146,47 @@ static int id_at_cmp(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
+/* Acquires the run o[a..b) of consecutive IDs: one lock and one write
+ * for all of it; when another process holds part of it, each half on its
+ * own, down to single slots, which tell their holder. A few busy mounts
+ * among 10,000 so cost a few dozen calls, not 10,000. */
+static void acquire_run(int fd, const struct id_at *o, size_t a, size_t b, struct pending_slot *run, int *ret,
+			struct pending_info *ret_busy)
+{
+	size_t len = (b - a) * sizeof(struct pending_slot);
+	struct flock fl = {
+		.l_type = F_WRLCK,
+		.l_whence = SEEK_SET,
+		.l_start = (off_t)o[a].id * (off_t)sizeof(struct pending_slot),
+		.l_len = (off_t)len,
+	};
+
+	if (b - a == 1) {
+		ret[o[a].at] = pending_acquire(fd, o[a].id, &ret_busy[o[a].at]);
+		return;
+	}
+	if (fcntl(fd, F_OFD_SETLK, &fl) == 0) {
+		/* The whole run is ours: one write records it. */
+		run[0] = (struct pending_slot){
+			.since_boot_ns = now_boot_ns(),
+			.since_real_ns = now_real_ns(),
+			.pid = (uint32_t)getpid(),
+			.magic = PENDING_MAGIC,
+		};
+		for (size_t k = 1; k < b - a; k++)
+			run[k] = run[0];
+		if (pwrite(fd, run, len, fl.l_start) == (ssize_t)len) {
+			for (size_t k = a; k < b; k++)
+				ret[o[k].at] = 0;
+			return;
+		}
+		fl.l_type = F_UNLCK;
+		(void)fcntl(fd, F_OFD_SETLK, &fl);
+	}
+	acquire_run(fd, o, a, a + (b - a) / 2, run, ret, ret_busy);
+	acquire_run(fd, o, a + (b - a) / 2, b, run, ret, ret_busy);
+}
+
 void pending_acquire_many(int fd, const int *mnt_ids, size_t n, int *ret, struct pending_info *ret_busy)
 {
 	_cleanup_free_ struct id_at *o = calloc(MAX(n, 1U), sizeof(*o));
@@ -161,39 +202,9 @@ void pending_acquire_many(int fd, const int *mnt_ids, size_t n, int *ret, struct
 		o[i] = (struct id_at){ mnt_ids[i], i };
 	qsort(o, n, sizeof(*o), id_at_cmp);
 	for (a = 0; a < n; a = b) {
-		struct flock fl = {
-			.l_type = F_WRLCK,
-			.l_whence = SEEK_SET,
-			.l_start = (off_t)o[a].id * (off_t)sizeof(struct pending_slot),
-		};
-		size_t len;
-
 		for (b = a + 1; b < n && o[a].id >= 0 && o[b].id == o[b - 1].id + 1; b++)
 			;
-		len = (b - a) * sizeof(struct pending_slot);
-		fl.l_len = (off_t)len;
-		if (b - a > 1 && fcntl(fd, F_OFD_SETLK, &fl) == 0) {
-			/* The whole run is ours: one write records it. */
-			run[0] = (struct pending_slot){
-				.since_boot_ns = now_boot_ns(),
-				.since_real_ns = now_real_ns(),
-				.pid = (uint32_t)getpid(),
-				.magic = PENDING_MAGIC,
-			};
-			for (size_t k = 1; k < b - a; k++)
-				run[k] = run[0];
-			if (pwrite(fd, run, len, fl.l_start) == (ssize_t)len) {
-				for (size_t k = a; k < b; k++)
-					ret[o[k].at] = 0;
-				continue;
-			}
-			fl.l_type = F_UNLCK;
-			(void)fcntl(fd, F_OFD_SETLK, &fl);
-		}
-		/* A run of one, or another process holds part of it: slot by
-		 * slot, which tells each mount's holder. */
-		for (size_t k = a; k < b; k++)
-			ret[o[k].at] = pending_acquire(fd, o[k].id, &ret_busy[o[k].at]);
+		acquire_run(fd, o, a, b, run, ret, ret_busy);
 	}
 }
 

@@ -37,8 +37,8 @@ int pending_acquire(int fd, int mnt_id, struct pending_info *ret_busy);
 /* pending_acquire() of n slots at once: ret[i] and ret_busy[i] are what
  * it would give for mnt_ids[i]. A run of consecutive IDs takes one lock
  * and one write rather than one each per mount (10,000 bind mounts have
- * nearly consecutive IDs), and falls back to slot by slot when another
- * process holds part of it. */
+ * nearly consecutive IDs); where another process holds part of a run,
+ * its halves are tried apart, down to the single busy slots. */
 void pending_acquire_many(int fd, const int *mnt_ids, size_t n, int *ret, struct pending_info *ret_busy);
 
 int pending_release(int fd, int mnt_id);

@@ -37,6 +37,7 @@ struct verdict {
 	int df_pct, df_ipct;  /* the same rounded up as df shows it */
 	uint64_t avail;	      /* bytes available */
 	bool space_alert, inode_alert;
+	unsigned warnings;    /* NFSv4 client warnings (nfs-health.h) */
 };
 
 static bool space_alerts(const struct threshold *t, const struct verdict *v)
@@ -51,7 +52,7 @@ static bool inode_alerts(const struct threshold *t, const struct verdict *v)
 	return t->set && v->have_inodes && threshold_alerts(t, v->ipct);
 }
 
-static struct verdict judge(const struct report *r, size_t mount, const struct nagios_options *o)
+static struct verdict judge_usage(const struct report *r, size_t mount, const struct nagios_options *o)
 {
 	const struct mount_result *res = &r->results[mount];
 	const struct fs_usage *u = &res->usage;
@@ -90,6 +91,18 @@ static struct verdict judge(const struct report *r, size_t mount, const struct n
 	v.space_alert = space_alerts(&o->critical, &v) || space_alerts(&o->warning, &v);
 	v.inode_alert = inode_alerts(&o->icritical, &v) || inode_alerts(&o->iwarning, &v);
 	v.state = crit ? NAGIOS_CRITICAL : warn ? NAGIOS_WARNING : NAGIOS_OK;
+	return v;
+}
+
+/* The status and thresholds, then the NFSv4 warnings: a healthy mount
+ * with one is WARNING at least, an unhealthy one stays CRITICAL. */
+static struct verdict judge(const struct report *r, size_t mount, const struct nagios_options *o)
+{
+	struct verdict v = judge_usage(r, mount, o);
+
+	v.warnings = r->nfs ? r->nfs[mount].warnings : 0;
+	if (v.warnings)
+		v.state = MAX(v.state, NAGIOS_WARNING);
 	return v;
 }
 
@@ -189,18 +202,19 @@ static void put_alerts(FILE *out, const struct verdict *v, const struct nagios_o
 static void put_summary(FILE *out, const struct report *r, const struct verdict *v, size_t n,
 			const struct nagios_options *o)
 {
-	size_t unhealthy = 0, alerting = 0, denied = 0, shown;
+	size_t unhealthy = 0, alerting = 0, warned = 0, denied = 0, shown;
 
 	for (size_t i = 0; i < n; i++) {
 		unhealthy += v[i].unhealthy;
-		alerting += !v[i].unhealthy && v[i].state != NAGIOS_OK;
+		alerting += !v[i].unhealthy && (v[i].space_alert || v[i].inode_alert);
+		warned += !v[i].unhealthy && v[i].warnings;
 		denied += r->results[v[i].mount].status == STATUS_DENIED;
 	}
 	if (n == 0) {
 		fputs("no mounts selected", out);
 		return;
 	}
-	if (unhealthy == 0 && alerting == 0) {
+	if (unhealthy == 0 && alerting == 0 && warned == 0) {
 		fprintf(out, "%zu mount%s ok", n - denied, n - denied == 1 ? "" : "s");
 		if (denied > 0)
 			fprintf(out, ", %zu denied (not probed)", denied);
@@ -229,7 +243,8 @@ static void put_summary(FILE *out, const struct report *r, const struct verdict 
 		/* the critical ones first: they are what pages someone */
 		for (int pass = NAGIOS_CRITICAL; pass >= NAGIOS_WARNING; pass--)
 			for (size_t i = 0; i < n && shown < SUMMARY_MOUNTS_MAX; i++) {
-				if (v[i].unhealthy || (int)v[i].state != pass)
+				if (v[i].unhealthy || !(v[i].space_alert || v[i].inode_alert) ||
+				    (int)v[i].state != pass)
 					continue;
 				fputs(shown++ ? ", " : "", out);
 				put_text(out, target_of(r, v[i].mount));
@@ -238,6 +253,25 @@ static void put_summary(FILE *out, const struct report *r, const struct verdict 
 			}
 		if (alerting > shown)
 			fprintf(out, ", %zu more", alerting - shown);
+	}
+	if (warned > 0) {
+		char w[64];
+
+		if (unhealthy > 0 || alerting > 0)
+			fprintf(out, "; %zu with warnings: ", warned);
+		else
+			fprintf(out, "%zu of %zu mount%s with warnings: ", warned, n, n == 1 ? "" : "s");
+		shown = 0;
+		for (size_t i = 0; i < n && shown < SUMMARY_MOUNTS_MAX; i++) {
+			if (v[i].unhealthy || !v[i].warnings)
+				continue;
+			fputs(shown++ ? ", " : "", out);
+			put_text(out, target_of(r, v[i].mount));
+			fputc(' ', out);
+			fputs(nfs_warnings_format(v[i].warnings, w, sizeof(w)), out);
+		}
+		if (warned > shown)
+			fprintf(out, ", %zu more", warned - shown);
 	}
 }
 
@@ -337,6 +371,10 @@ static void put_long_line(FILE *out, const struct report *r, const struct verdic
 	if (label && !streq(label, m->target)) {
 		fputs(", perfdata ", out);
 		perfdata_write_label(out, label, "");
+	}
+	if (v->warnings) {
+		fputs("; ", out);
+		put_text(out, nfs_health_describe(&r->nfs[v->mount], detail, sizeof(detail)));
 	}
 	fputc('\n', out);
 }

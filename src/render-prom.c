@@ -147,12 +147,16 @@ enum family {
 	FAM_FILES,
 	FAM_FILES_FREE,
 	FAM_INFO,
+	FAM_WARNING,
+	FAM_NFS_IDENTITY,
+	FAM_NFS_OPS,
 	_FAM_MAX,
 };
 
 static const struct {
 	const char *name;
 	const char *help;
+	const char *type; /* NULL: gauge */
 } families[_FAM_MAX] = {
 	[FAM_UP] = { "fsprobe_mount_up", "1 if the mount answered in time (state ok) or could not be probed (denied)." },
 	[FAM_STATE] = { "fsprobe_mount_state",
@@ -166,7 +170,27 @@ static const struct {
 	[FAM_FILES] = { "fsprobe_filesystem_files", "Inodes in total." },
 	[FAM_FILES_FREE] = { "fsprobe_filesystem_files_free", "Free inodes." },
 	[FAM_INFO] = { "fsprobe_mount_info", "Mount table facts of a mount, always 1." },
+	/* NFSv4 mounts only (nfs-check.h): a warning never makes a mount
+	 * down, so it has its own state set beside fsprobe_mount_state. */
+	[FAM_WARNING] = { "fsprobe_mount_warning",
+			  "1 for each warning of an NFSv4 mount: hostname-only-identity, lease-churn." },
+	[FAM_NFS_IDENTITY] = { "fsprobe_nfs_identity_unique",
+			       "1 if a uniquifier sets the NFSv4 client identity apart, 0 if it is the hostname alone." },
+	[FAM_NFS_OPS] = { "fsprobe_nfs_lease_operations_total",
+			  "Calls that establish or drop the NFSv4 client's lease and session, client-wide (mountstats).",
+			  "counter" },
 };
+
+/* The lease operations shown: sessions from NFSv4.1 on, SETCLIENTID
+ * before. */
+static const enum mountstats_op ops_v41[] = { MOUNTSTATS_EXCHANGE_ID, MOUNTSTATS_CREATE_SESSION,
+					      MOUNTSTATS_DESTROY_SESSION };
+static const enum mountstats_op ops_v40[] = { MOUNTSTATS_SETCLIENTID, MOUNTSTATS_SETCLIENTID_CONFIRM };
+
+static const struct nfs_health *nfs_of(const struct report *r, size_t m)
+{
+	return r->nfs && r->nfs[m].checked ? &r->nfs[m] : NULL;
+}
 
 static bool has_usage(const struct report *r, size_t m)
 {
@@ -186,6 +210,12 @@ static bool has_sample(const struct report *r, enum family f, size_t m)
 	case FAM_FILES:
 	case FAM_FILES_FREE:
 		return has_usage(r, m);
+	case FAM_WARNING:
+		return nfs_of(r, m);
+	case FAM_NFS_IDENTITY:
+		return nfs_of(r, m) && r->nfs[m].identity != NFS_IDENTITY_UNKNOWN;
+	case FAM_NFS_OPS:
+		return nfs_of(r, m) && r->nfs[m].have_counters;
 	default:
 		return true;
 	}
@@ -233,6 +263,24 @@ static void put_sample(FILE *out, const struct report *r, enum family f, const s
 		fprintf(out, "%s{%s,major=\"%u\",minor=\"%u\",mount_id=\"%d\"} 1\n", name, s->labels,
 			major(m->devno), minor(m->devno), m->id);
 		break;
+	case FAM_WARNING:
+		for (unsigned w = 0; w < NFS_WARNING_COUNT; w++)
+			fprintf(out, "%s{%s,warning=\"%s\"} %d\n", name, s->labels, nfs_warning_to_string(1U << w),
+				r->nfs[s->mount].warnings & (1U << w) ? 1 : 0);
+		break;
+	case FAM_NFS_IDENTITY:
+		fprintf(out, "%s{%s} %d\n", name, s->labels, r->nfs[s->mount].identity == NFS_IDENTITY_UNIQUE ? 1 : 0);
+		break;
+	case FAM_NFS_OPS: {
+		const struct nfs_health *h = &r->nfs[s->mount];
+		const enum mountstats_op *ops = h->minor > 0 ? ops_v41 : ops_v40;
+		size_t nops = h->minor > 0 ? ARRAY_SIZE(ops_v41) : ARRAY_SIZE(ops_v40);
+
+		for (size_t i = 0; i < nops; i++)
+			fprintf(out, "%s{%s,operation=\"%s\"} %llu\n", name, s->labels, mountstats_op_name(ops[i]),
+				(unsigned long long)h->counters[ops[i]]);
+		break;
+	}
 	case _FAM_MAX:
 		break;
 	}
@@ -256,7 +304,8 @@ int render_prom(const struct report *r, int64_t now_real_ns, FILE *out)
 			any = has_sample(r, f, s[i].mount);
 		if (!any)
 			continue;
-		fprintf(out, "# HELP %s %s\n# TYPE %s gauge\n", families[f].name, families[f].help, families[f].name);
+		fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", families[f].name, families[f].help, families[f].name,
+			families[f].type ? families[f].type : "gauge");
 		for (size_t i = 0; i < n; i++)
 			if (has_sample(r, f, s[i].mount))
 				put_sample(out, r, f, &s[i]);

@@ -34,6 +34,7 @@ enum {
 	COL_PARENT,
 	COL_ENGINE,
 	COL_FILE,
+	COL_WARNING,
 	_COL_MAX,
 };
 
@@ -60,7 +61,7 @@ static const struct colinfo infos[_COL_MAX] = {
 	[COL_IFREE] = { "IFREE", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "inodes free" },
 	[COL_IUSEP] = { "IUSE%", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "inodes used percentage, as df" },
 	[COL_TARGET] = { "TARGET", 0.30, 0, SCOLS_JSON_STRING, "mount point" },
-	[COL_DETAIL] = { "DETAIL", 0.20, 0, SCOLS_JSON_STRING, "why the mount is not ok" },
+	[COL_DETAIL] = { "DETAIL", 0.20, 0, SCOLS_JSON_STRING, "why the mount is not ok, what its warnings mean" },
 	[COL_ERROR] = { "ERROR", 6, 0, SCOLS_JSON_STRING, "errno name behind the status" },
 	[COL_HUNG] = { "HUNG", 6, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "how long hung (JSON: seconds)" },
 	[COL_SINCE] = { "SINCE", 19, 0, SCOLS_JSON_STRING, "hung since (local time; JSON: RFC 3339)" },
@@ -68,6 +69,8 @@ static const struct colinfo infos[_COL_MAX] = {
 	[COL_PARENT] = { "PARENT", 4, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "parent mount ID" },
 	[COL_ENGINE] = { "ENGINE", 7, 0, SCOLS_JSON_STRING, "probe engine that ran: uring or threads" },
 	[COL_FILE] = { "FILE", 0.20, 0, SCOLS_JSON_STRING, "FILE argument that selected the mount" },
+	[COL_WARNING] = { "WARNING", 0.10, 0, SCOLS_JSON_STRING,
+			  "NFSv4 client warnings: hostname-only-identity, lease-churn (comma separated)" },
 };
 
 static const int default_human[] = { COL_STATUS, COL_LATENCY, COL_FSTYPE, COL_SOURCE, COL_SIZE,
@@ -75,7 +78,7 @@ static const int default_human[] = { COL_STATUS, COL_LATENCY, COL_FSTYPE, COL_SO
 static const int default_json[] = { COL_ID, COL_PARENT, COL_STATUS, COL_LATENCY, COL_ERROR, COL_HUNG,
 				    COL_SINCE, COL_FSTYPE, COL_SOURCE, COL_TARGET, COL_SIZE, COL_USED,
 				    COL_AVAIL, COL_USEP, COL_ITOTAL, COL_IUSED, COL_IFREE, COL_IUSEP,
-				    COL_DETAIL, COL_ENGINE };
+				    COL_DETAIL, COL_WARNING, COL_ENGINE };
 
 static int column_id(const char *name, size_t len)
 {
@@ -160,9 +163,25 @@ static char *cell(const struct report *r, const struct report_row *row, int col,
 		return strdup(m->target);
 	case COL_FILE:
 		return strdup_or_null(row->file);
-	case COL_DETAIL:
+	case COL_DETAIL: {
+		const struct nfs_health *h = r->nfs ? &r->nfs[row->mount] : NULL;
+		size_t len;
+
 		report_detail(r, row->mount, buf, bufsz);
+		/* Warnings are explained after what is wrong, if anything. */
+		if (h && h->warnings && (len = strlen(buf)) + 3 < bufsz) {
+			if (len > 0) {
+				memcpy(buf + len, "; ", 3);
+				len += 2;
+			}
+			nfs_health_describe(h, buf + len, bufsz - len);
+		}
 		return buf[0] ? strdup(buf) : NULL;
+	}
+	case COL_WARNING:
+		if (!r->nfs || !r->nfs[row->mount].warnings)
+			return NULL;
+		return strdup(nfs_warnings_format(r->nfs[row->mount].warnings, buf, bufsz));
 	case COL_ERROR:
 		return res->err ? strdup(errno_name(res->err, buf, bufsz)) : NULL;
 	case COL_HUNG:

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "mounts.h"
+#include "nfs-health.h"
 #include "probe.h"
 #include "state.h"
 
@@ -23,12 +24,14 @@ struct report_row {
 struct report {
 	const struct mount_table *table;
 	struct report_row *rows;
-	size_t nrows;
+	size_t nrows, rows_cap;
 	struct mount_result *results; /* per mount index */
 	bool *probed;		      /* per mount index */
 	struct probe_report probe;
 	uint64_t timeout_ns;
 	int64_t run_real_ns;	      /* wall clock when the run began */
+	struct nfs_health *nfs;	      /* per mount index, NULL when no NFSv4
+				       * checks ran (nfs-check.h) */
 };
 
 /* Sets the report up for the table's mounts, with no rows yet. */

@@ -41,10 +41,15 @@ static ssize_t alloc_slot(struct tracker *t)
 	for (size_t i = 0; i < t->n; i++)
 		if (!t->v[i].used)
 			return (ssize_t)i;
-	v = reallocarray(t->v, t->n + 1, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	t->v = v;
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+
+		v = reallocarray(t->v, cap, sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		t->v = v;
+		t->cap = cap;
+	}
 	t->v[t->n] = (struct tracked_mount){};
 	return (ssize_t)t->n++;
 }

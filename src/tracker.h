@@ -13,7 +13,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "lease-churn.h"
 #include "mounts.h"
+#include "nfs-health.h"
 #include "probe.h"
 #include "state.h"
 
@@ -45,11 +47,16 @@ struct tracked_mount {
 	struct mount_result result;
 	uint64_t hung_since_boot_ns;	/* when it went hung, across restarts */
 	bool fuse_aborted;
+
+	/* NFSv4 client checks (nfs-check.h), done every cycle by the daemon
+	 * from mountstats and sysfs, whatever the probe says. */
+	struct churn_window churn;
+	struct nfs_health nfs;
 };
 
 struct tracker {
 	struct tracked_mount *v;
-	size_t n;
+	size_t n, cap;
 };
 
 /* A change of a mount's reported status, for the log and for hooks. */
