@@ -165,7 +165,7 @@ static void usage(FILE *out)
 static int append_types(char ***list, const char *arg)
 {
 	/* Comma separated as findmnt, and repeatable as df. */
-	size_t n = 0;
+	size_t n = 0, added = 0;
 	char **l = *list;
 
 	while (l && l[n])
@@ -176,15 +176,22 @@ static int append_types(char ***list, const char *arg)
 			char **nl = reallocarray(l, n + 2, sizeof(*nl));
 			if (!nl)
 				return -ENOMEM;
-			l = nl;
+			/* The list has moved: the caller must free the new one
+			 * whatever happens next. */
+			*list = l = nl;
 			l[n] = strndup(p, len);
 			if (!l[n])
 				return -ENOMEM;
 			l[++n] = NULL;
+			added++;
 		}
 		p += len;
 		if (*p == ',')
 			p++;
+	}
+	if (added == 0) {
+		/* "-t ''" or "-t ,": no type at all is surely a mistake */
+		return -EINVAL;
 	}
 	*list = l;
 	return 0;
@@ -311,6 +318,10 @@ static int parse_argv(int argc, char *argv[], struct args *a)
 		case 't':
 		case 'x':
 			r = append_types(c == 't' ? &a->filter.types : &a->filter.exclude_types, optarg);
+			if (r == -EINVAL) {
+				fprintf(stderr, "fsprobe: -%c needs a file system type\n", c);
+				return r;
+			}
 			if (r < 0)
 				return r;
 			break;
@@ -710,6 +721,10 @@ static int parse_argv_plugin(int argc, char *argv[], struct args *a)
 		case 'N':
 		case 'X':
 			r = append_types(c == 'N' ? &a->filter.types : &a->filter.exclude_types, optarg);
+			if (r == -EINVAL) {
+				plugin_error("-%c needs a file system type", c);
+				return r;
+			}
 			if (r < 0)
 				return r;
 			break;

@@ -20,6 +20,7 @@ bad "negative duration" "invalid --timeout" --timeout -1s
 bad "bad engine" "invalid --engine 'io'" --engine io
 bad "bad column" "unknown column 'NOPE'" -o STATUS,NOPE
 bad "relative state dir" "must be an absolute path" --state-dir rel
+bad "empty type" "-t needs a file system type" -t ,
 bad "missing mountinfo" "cannot read the mount table /nonexistent" --mountinfo /nonexistent
 "$FSPROBE" --no-such-option >"$T_DIR/out" 2>"$T_DIR/err"
 t_is "$?" 2 "unknown option: exit status 2"
