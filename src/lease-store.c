@@ -140,8 +140,8 @@ int lease_store_open(const char *dir, struct lease_store *ret)
 		return r;
 	s.fd = openat(dfd, LEASE_STORE_FILE, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
 	if (s.fd < 0)
-		return -errno;
-	if (fstat(s.fd, &st) < 0)
+		r = -errno;
+	else if (fstat(s.fd, &st) < 0)
 		r = -errno;
 	else if (!S_ISREG(st.st_mode) || st.st_uid != geteuid())
 		r = -EPERM;

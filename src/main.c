@@ -608,7 +608,8 @@ static void plugin_usage(FILE *out)
 	fprintf(out, "check_fsprobe v%s (fsprobe %s)\n", PACKAGE_VERSION, PACKAGE_VERSION);
 	fputs("Checks NFS, CIFS/SMB and FUSE mounts (or the mounts holding PATHs) and answers\n"
 	      "within the timeout whatever the mounts do: CRITICAL when a mount is hung, stale,\n"
-	      "disconnected, down, blocked or in error, WARNING/CRITICAL from the thresholds.\n"
+	      "disconnected, down, blocked or in error, WARNING/CRITICAL from the thresholds,\n"
+	      "WARNING for an NFSv4 client identity or lease churn warning.\n"
 	      "\n"
 	      "Usage: check_fsprobe [-t TIMEOUT] [-w RANGE] [-c RANGE] [-W RANGE] [-K RANGE]\n"
 	      "                     [-p PATH]... [-a] [-N TYPE] [-X TYPE] [-v] [PATH...]\n"

@@ -17,11 +17,16 @@
  * work, whose default cap min(SQ entries, 4 x CPUs) lets a handful of hung
  * mounts starve every healthy one. */
 #define URING_WORKER_HEADROOM 4U
-/* The kernel's IORING_MAX_ENTRIES; larger batches are submitted in turns. */
-#define URING_SQ_MAX 4096U
-/* The kernel's IORING_MAX_CQ_ENTRIES; beyond it the kernel keeps overflowing
- * completions on a list (IORING_FEAT_NODROP) rather than dropping them. */
-#define URING_CQ_MAX 65536U
+/* Ring sizes: larger batches are submitted in turns, and completions
+ * beyond the CQ ring wait on the kernel's overflow list (IORING_FEAT_NODROP)
+ * until the next reap. Kept small on purpose: ring memory counts against
+ * RLIMIT_MEMLOCK (8 MB by default, per user), the helper has dropped
+ * CAP_IPC_LOCK, and a helper stuck on a hung mount keeps its ring. Sized
+ * for 10,000 mounts (about 800 KB each) the sixth run over a host with a
+ * hung mount failed with ENOMEM; at these sizes (about 80 KB) it takes a
+ * hundred stuck helpers. 256 SQEs cost 40 submissions for 10,000 mounts. */
+#define URING_SQ_MAX 256U
+#define URING_CQ_MAX 4096U
 
 struct uring_engine {
 	struct io_uring ring;

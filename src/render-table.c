@@ -163,21 +163,16 @@ static char *cell(const struct report *r, const struct report_row *row, int col,
 		return strdup(m->target);
 	case COL_FILE:
 		return strdup_or_null(row->file);
-	case COL_DETAIL: {
-		const struct nfs_health *h = r->nfs ? &r->nfs[row->mount] : NULL;
-		size_t len;
-
-		report_detail(r, row->mount, buf, bufsz);
-		/* Warnings are explained after what is wrong, if anything. */
-		if (h && h->warnings && (len = strlen(buf)) + 3 < bufsz) {
-			if (len > 0) {
-				memcpy(buf + len, "; ", 3);
-				len += 2;
-			}
-			nfs_health_describe(h, buf + len, bufsz - len);
-		}
+	case COL_DETAIL:
+		/* Why a mount is not ok; for a healthy one, what its warnings
+		 * mean. An unhealthy mount's detail stays what is wrong (scripts
+		 * match it); its warnings are in WARNING. */
+		if (status_is_healthy(res->status) && r->nfs && r->nfs[row->mount].warnings &&
+		    !report_detail(r, row->mount, buf, bufsz)[0])
+			nfs_health_describe(&r->nfs[row->mount], buf, bufsz);
+		else
+			report_detail(r, row->mount, buf, bufsz);
 		return buf[0] ? strdup(buf) : NULL;
-	}
 	case COL_WARNING:
 		if (!r->nfs || !r->nfs[row->mount].warnings)
 			return NULL;

@@ -35,7 +35,7 @@ EOF
 # the clock after a few seconds, which means "another mount" (start over).
 mountstats() {
 	local age="	age:	$4"
-	[ "$4" = - ] && age=
+	[ "$4" = - ] && age="	impl_id:	name='',domain='',date='0,0'"
 	cat > "$MS.new" <<EOF
 device /dev/vda mounted on / with fstype ext4
 device srv:/export mounted on $NFS with fstype nfs4 statvers=1.1

@@ -160,6 +160,19 @@ static void edge_cases(void)
 	is_int(s.n, 1, "no newline at the end: the block is kept");
 	mountstats_done(&s);
 
+	/* The kernel ends each NFS block with an empty line (show_vfsstat()'s
+	 * newline after nfs_show_stats()'s own): nothing after it belongs to
+	 * the block. */
+	is_int(parse_text("device a:/x mounted on /m with fstype nfs4\n"
+			  "\tper-op statistics\n"
+			  "\t EXCHANGE_ID: 1 1 0 0 0 0 0 0 0\n"
+			  "\n"
+			  "\tCREATE_SESSION: 5 5 0 0 0 0 0 0 0\n",
+			  &s),
+	       0, "empty line");
+	ok(s.n == 1 && s.v[0].seen == (1U << MOUNTSTATS_EXCHANGE_ID), "an empty line ends the block");
+	mountstats_done(&s);
+
 	is_str(mountstats_op_name(MOUNTSTATS_CREATE_SESSION), "CREATE_SESSION", "op names");
 	ok(mountstats_op_name(_MOUNTSTATS_OP_MAX) == NULL, "op name out of range: NULL");
 }

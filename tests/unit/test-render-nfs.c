@@ -110,12 +110,19 @@ static void table(void)
 	is_str(s, "/mnt/a hostname-only-identity,lease-churn\n/mnt/b \n/mnt/c \n", "raw WARNING column");
 	free(s);
 
-	/* An unhealthy mount: the status detail first, the warnings after. */
+	/* An unhealthy mount: its detail stays what is wrong, the warnings
+	 * are in WARNING. A denied (healthy) one explains its warnings after
+	 * why it was not probed. */
 	f.results[0] = (struct mount_result){ .status = STATUS_ERROR, .err = EIO, .flags = RESULT_ANSWERED,
 					      .blocked_by = -1 };
-	o = (struct table_options){ .mode = TABLE_RAW, .columns = "DETAIL", .noheadings = true };
+	o = (struct table_options){ .mode = TABLE_RAW, .columns = "DETAIL,WARNING", .noheadings = true };
 	s = CAPTURE(&r, render_table(&f.report, &o, capture_out));
-	ok(strncmp(s, "Input/output\\x20error;\\x20lease-churn:", 37) == 0, "error detail, then the warnings");
+	ok(strncmp(s, "Input/output\\x20error hostname-only-identity,lease-churn\n", 57) == 0,
+	   "an unhealthy mount: the error in DETAIL, the warnings in WARNING");
+	free(s);
+	f.results[0] = (struct mount_result){ .status = STATUS_DENIED, .err = EACCES, .blocked_by = -1 };
+	s = CAPTURE(&r, render_table(&f.report, &o, capture_out));
+	ok(strncmp(s, "Permission\\x20denied hostname-only-identity", 42) == 0, "denied: its reason stays");
 	free(s);
 
 	f.report.nfs = NULL;

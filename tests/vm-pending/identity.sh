@@ -1,0 +1,209 @@
+# Boot "identity": two NFSv4.2 clients with one identity steal each
+# other's lease; with an identifier each, they do not (issue 9).
+#
+# NOT WIRED IN YET. This file is written to become tests/vm/guest/identity.sh
+# (the owner of tests/vm/ moves it there). What it needs from the harness:
+#   - "identity" added to BOOTS in tests/vm/run-suite.sh (run-suite.sh copies
+#     guest/*.sh into the share and boots one VM per name); ~60-90 s of
+#     scenario under TCG, well inside FSVM_BOOT_TIMEOUT=240;
+#   - the VM as tests/vm/init leaves it: nfsd (v4.1/4.2 only) serving
+#     /srv/nfs (fsid=0) with the subdirectory hard, lease and grace time
+#     10 s, hostname "fsvm", rpc.mountd running (exportfs below adds the
+#     client subnet), fsprobe at /host/bin/fsprobe, guest/lib.sh as now
+#     (fsp, load_json, expect_field, expect_rc, pass, fail, note, log,
+#     finish, $RUNS, $FSPROBE = /run/fsprobe);
+#   - from the host's /usr: ip (iproute2, netns and veth), nsenter and
+#     unshare (util-linux), exportfs, mount.nfs; the veth module under
+#     /usr/lib/modules (Debian builds it as a module; modprobe loads it);
+#   - a README.md section for the boot (the scenario list below).
+# The script does the rest itself: two network namespaces nsA and nsB,
+# each joined to the VM by a veth pair (10.99.1.0/24, 10.99.2.0/24; the
+# VM's own side is the server address), each with a mount namespace of its
+# own (bound to a file, so its NFS mount outlives the commands) in which
+# sysfs is mounted afresh so that /sys/fs/nfs/net/nfs_client/identifier is
+# that network namespace's. Both keep the VM's UTS namespace, so both are
+# "fsvm": the containers-without-their-own-hostname case.
+#
+# Scenarios:
+#   1 same identity: nsA and nsB mount the VM's export /hard (each through
+#     its own veth address of the VM) with vers=4.2 and read (and append to) a
+#     file in a loop. fsprobe in each namespace: status ok, warning
+#     hostname-only-identity at once; after ~25 s of the loop, lease-churn
+#     too (the counters of EXCHANGE_ID and CREATE_SESSION in mountstats are
+#     noted); exit status 0 (warnings do not fail it) unless the churn made
+#     a statx fail; --nagios says WARNING.
+#   2 an identifier each: loops stopped, both unmounted, a distinct
+#     identifier written into each namespace's
+#     /sys/fs/nfs/net/nfs_client/identifier, mounted again, loops again.
+#     fsprobe in each: warning null on the first run and still null ~25 s
+#     later (the counters did not move beyond the mount's own).
+
+# shellcheck shell=bash source=lib.sh
+. /host/guest/lib.sh
+
+NSDIR=/run/fsvm-ns
+M=$MNT/c          # the client mount point, in each namespace's own view
+EXPORT=/hard
+CHURN_WAIT=25     # s: two and a half leases of 10 s
+
+# inns NS COMMAND...: run in the network and mount namespace of client NS.
+inns() {
+    local ns=$1
+    shift
+    nsenter --net="/run/netns/$ns" --mount="$NSDIR/mnt-$ns" -- "$@"
+}
+
+# client NS SUBNET: network namespace with a veth to the VM, and a mount
+# namespace with that network namespace's sysfs.
+client() {
+    local ns=$1 net=$2
+    ip netns add "$ns" || return 1
+    ip link add "v$ns" type veth peer name eth0 netns "$ns" || return 1
+    ip addr add "$net.1/24" dev "v$ns"
+    ip link set "v$ns" up
+    ip -n "$ns" addr add "$net.2/24" dev eth0
+    ip -n "$ns" link set eth0 up
+    ip -n "$ns" link set lo up
+    touch "$NSDIR/mnt-$ns"
+    nsenter --net="/run/netns/$ns" unshare --mount="$NSDIR/mnt-$ns" --propagation private \
+        sh -c 'mount -t sysfs sysfs /sys' || return 1
+    log "client $ns: $net.2, identifier '$(inns "$ns" cat /sys/fs/nfs/net/nfs_client/identifier)'"
+}
+
+# counters NS: "EXCHANGE_ID CREATE_SESSION DESTROY_SESSION" of its mount.
+counters() {
+    inns "$1" awk -v m="$M" '
+        $1 == "device" { cur = ($5 == m) }
+        cur && $1 == "EXCHANGE_ID:" { x = $2 }
+        cur && $1 == "CREATE_SESSION:" { c = $2 }
+        cur && $1 == "DESTROY_SESSION:" { d = $2 }
+        END { print x + 0, c + 0, d + 0 }' /proc/self/mountstats
+}
+
+# loop_start NS / loop_stop NS: read and append in a loop, so the client
+# talks to the server all the time (a delegation would let plain reads
+# stay local): --cached=never makes every stat a GETATTR.
+declare -A LOOP
+loop_start() {
+    inns "$1" sh -c "while :; do echo $1 >> '$M/$1.log'; cat '$M/file' > /dev/null;
+                   stat --cached=never -c %s '$M/file' > /dev/null; sleep 0.1; done" \
+        > /dev/null 2>&1 < /dev/null &
+    LOOP[$1]=$!
+}
+loop_stop() { kill "${LOOP[$1]}" 2> /dev/null; wait "${LOOP[$1]}" 2> /dev/null; }
+
+mount_client() { # mount_client NS SUBNET
+    inns "$1" mount -t nfs4 -o vers=4.2,hard "$2.1:$EXPORT" "$M" && log "$1: mounted $2.1:$EXPORT on $M"
+}
+
+# fsprobe in a client's namespaces: FSPROBE as lib.sh's fsp runs it, with
+# its own state directory (lease counters kept between runs).
+wrap() { # wrap NS: sets FSPROBE to a wrapper for NS
+    cat > "/run/fsprobe-in-$1" <<EOF
+#!/bin/sh
+exec nsenter --net=/run/netns/$1 --mount=$NSDIR/mnt-$1 -- /run/fsprobe "\$@" --state-dir /run/fsprobe-state-$1
+EOF
+    chmod +x "/run/fsprobe-in-$1"
+    FSPROBE=/run/fsprobe-in-$1
+}
+
+# ---------------------------------------------------------------- setup
+modprobe veth || fail "setup: modprobe veth"
+mkdir -p "$NSDIR" "$M"
+mount --bind "$NSDIR" "$NSDIR" && mount --make-private "$NSDIR"
+client nsA 10.99.1 || { fail "setup: client nsA"; finish; exit 0; }
+client nsB 10.99.2 || { fail "setup: client nsB"; finish; exit 0; }
+exportfs -o rw,fsid=0,no_subtree_check,no_root_squash,insecure 10.99.0.0/16:/srv/nfs ||
+    fail "setup: export /srv/nfs to 10.99.0.0/16"
+for ns in nsA nsB; do
+    id=$(inns "$ns" cat /sys/fs/nfs/net/nfs_client/identifier)
+    if [ "$id" = "(null)" ] || [ -z "$id" ]; then
+        pass "$ns: no identifier in the new network namespace ('$id')"
+    else
+        fail "$ns: no identifier in the new network namespace"
+        note "got '$id'"
+    fi
+done
+note "nfs.nfs4_unique_id='$(cat /sys/module/nfs/parameters/nfs4_unique_id)' hostname=$(hostname)"
+
+# ---------------------------------------------------------------- 1: same identity
+mount_client nsA 10.99.1 || fail "setup: mount in nsA"
+mount_client nsB 10.99.2 || fail "setup: mount in nsB"
+loop_start nsA
+loop_start nsB
+
+CASE="same identity, first run"
+for ns in nsA nsB; do
+    wrap "$ns"
+    fsp "same1-$ns" uring 5s
+    expect_rc 0
+    expect_field "$M" status ok
+    expect_field "$M" warning 'hostname-only-identity(,lease-churn)?'
+    expect_field "$M" detail ".*the NFSv4 client identity is the hostname 'fsvm' alone.*"
+    note "$ns counters (EXCHANGE_ID CREATE_SESSION DESTROY_SESSION): $(counters "$ns")"
+done
+
+sleep "$CHURN_WAIT"
+CASE="same identity, after ${CHURN_WAIT}s of I/O"
+for ns in nsA nsB; do
+    wrap "$ns"
+    note "$ns counters (EXCHANGE_ID CREATE_SESSION DESTROY_SESSION): $(counters "$ns")"
+    fsp "same2-$ns" uring 5s
+    # a statx may fail while the lease is being taken back: 1 is possible
+    if [ "$RC" = 0 ] || [ "$RC" = 1 ]; then
+        pass "$ns: exit status $RC ($CASE)"
+    else
+        fail "$ns: exit status 0 or 1 ($CASE)"
+        note "got $RC"
+        explain_run
+    fi
+    expect_field "$M" warning 'hostname-only-identity,lease-churn'
+    expect_field "$M" detail 'lease-churn: the NFSv4 client established its lease [0-9]+ times in .*'
+    fsp "same2-nagios-$ns" uring 5s --nagios
+    if [[ $(head -1 "$RUN.json") =~ ^FSPROBE\ (WARNING|CRITICAL)\ -\ .*lease-churn ]]; then
+        pass "$ns: --nagios names the lease churn ($CASE)"
+    else
+        fail "$ns: --nagios names the lease churn ($CASE)"
+        note "$(head -3 "$RUN.json")"
+    fi
+done
+
+# ---------------------------------------------------------------- 2: an identifier each
+for ns in nsA nsB; do loop_stop "$ns"; done
+for ns in nsA nsB; do
+    inns "$ns" umount "$M" || fail "setup: umount in $ns"
+done
+# The client reads the identifier when it first contacts the server: with
+# no mount left, the next mount builds a new nfs_client with it.
+for ns in nsA nsB; do
+    inns "$ns" sh -c "echo fsvm-$ns-$(cut -c1-8 /proc/sys/kernel/random/uuid) > /sys/fs/nfs/net/nfs_client/identifier"
+    note "$ns identifier: $(inns "$ns" cat /sys/fs/nfs/net/nfs_client/identifier)"
+done
+mount_client nsA 10.99.1 || fail "setup: mount again in nsA"
+mount_client nsB 10.99.2 || fail "setup: mount again in nsB"
+loop_start nsA
+loop_start nsB
+
+CASE="an identifier each, first run"
+for ns in nsA nsB; do
+    wrap "$ns"
+    fsp "unique1-$ns" uring 5s
+    expect_rc 0
+    expect_field "$M" status ok
+    expect_field "$M" warning null
+    note "$ns counters (EXCHANGE_ID CREATE_SESSION DESTROY_SESSION): $(counters "$ns")"
+done
+sleep "$CHURN_WAIT"
+CASE="an identifier each, after ${CHURN_WAIT}s of I/O"
+for ns in nsA nsB; do
+    wrap "$ns"
+    note "$ns counters (EXCHANGE_ID CREATE_SESSION DESTROY_SESSION): $(counters "$ns")"
+    fsp "unique2-$ns" uring 5s
+    expect_rc 0
+    expect_field "$M" warning null
+    expect_field "$M" detail null
+done
+
+for ns in nsA nsB; do loop_stop "$ns"; done
+FSPROBE=/run/fsprobe
+finish
