@@ -1,5 +1,5 @@
 /* mounts_load() of any mountinfo text, and what fsprobe builds on it:
- * libmount splits and unescapes the lines (\040 and friends); the parent
+ * src/mountinfo.c splits and unescapes the lines (\040 and friends); the parent
  * links, over-mount flags, target lookups, selection, df's one row per
  * device, the daemon's tracker and the renderers are ours. Mount points
  * and types are attacker-chosen text (any user can mount a FUSE file
