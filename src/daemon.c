@@ -27,6 +27,7 @@
 #include "daemon.h"
 #include "macro.h"
 #include "nfs-check.h"
+#include "pending.h"
 #include "render.h"
 #include "report.h"
 #include "textfile.h"
@@ -497,7 +498,7 @@ static void issue_ready(struct daemon *d)
 
 		if (!t->v[i].due || !tracker_ready(t, i, &blocked_by))
 			continue;
-		if (probe_session_submit(d->session, (uint32_t)i, t->v[i].mnt_id, t->v[i].target, true) < 0)
+		if (probe_session_submit(d->session, (uint32_t)i, pending_key(t->v[i].devno), t->v[i].target, true) < 0)
 			continue;
 		tracker_issue(t, i, now, real, d->o->timeout_ns);
 		any = true;

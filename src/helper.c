@@ -31,7 +31,7 @@
 struct helper_job {
 	uint32_t token;		/* what the records call it */
 	const char *path;
-	int mnt_id;
+	uint32_t key;		/* its file system's slot in the pending registry */
 	bool want_usage;
 	bool owned;		/* allocated for a streamed request */
 	bool locked;		/* holds its slot in the pending registry */
@@ -55,7 +55,10 @@ struct helper {
 	size_t req_have;
 	uint8_t out_buf[sizeof(struct probe_record) * 256];
 	size_t out_len;
-	int *release;	/* registry slots whose requests returned, to unlock */
+	/* Registry slots whose requests returned, to unlock. A bind mount of
+	 * the same file system still in flight loses its slot with them:
+	 * accepted, as its request is then about to return too. */
+	uint32_t *release;
 	size_t nrelease, release_cap;
 	uint32_t *taken; /* streamed jobs read but not submitted yet */
 	size_t ntaken, taken_cap;
@@ -138,7 +141,7 @@ static void job_finish(struct helper *h, uint32_t slot)
 	if (hj->locked) {
 		if (h->nrelease == h->release_cap) {
 			size_t cap = h->release_cap ? h->release_cap * 2 : 256;
-			int *r = reallocarray(h->release, cap, sizeof(*r));
+			uint32_t *r = reallocarray(h->release, cap, sizeof(*r));
 
 			if (r) {
 				h->release = r;
@@ -146,9 +149,9 @@ static void job_finish(struct helper *h, uint32_t slot)
 			}
 		}
 		if (h->nrelease < h->release_cap)
-			h->release[h->nrelease++] = hj->mnt_id;
+			h->release[h->nrelease++] = hj->key;
 		else
-			(void)pending_release(h->pending_fd, hj->mnt_id);
+			(void)pending_release(h->pending_fd, hj->key);
 	}
 	hj->locked = false;
 	h->inflight--;
@@ -222,7 +225,7 @@ static void submit(struct helper *h, uint32_t slot)
 		return;
 	if (h->pending_fd >= 0) {
 		struct pending_info busy;
-		int r = pending_acquire(h->pending_fd, hj->mnt_id, &busy);
+		int r = pending_acquire(h->pending_fd, hj->key, &busy);
 
 		if (r == -EBUSY) {
 			pending_elsewhere(h, slot, &busy);
@@ -236,11 +239,12 @@ static void submit(struct helper *h, uint32_t slot)
 
 /* Several jobs that may all go now (the roots, a gate's children): their
  * registry slots are taken in one go, a lock and a write per run of
- * consecutive mount IDs rather than per mount (see
+ * consecutive keys rather than per mount (see
  * pending_acquire_many()); each job is then handled as submit() would. */
 static void submit_many(struct helper *h, const uint32_t *slots, size_t n)
 {
-	_cleanup_free_ int *ids = NULL, *res = NULL;
+	_cleanup_free_ uint32_t *ids = NULL;
+	_cleanup_free_ int *res = NULL;
 	_cleanup_free_ struct pending_info *busy = NULL;
 
 	if (n > 1 && h->pending_fd >= 0 && !h->parent_gone) {
@@ -254,7 +258,7 @@ static void submit_many(struct helper *h, const uint32_t *slots, size_t n)
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
-		ids[i] = h->slots[slots[i]]->mnt_id;
+		ids[i] = h->slots[slots[i]]->key;
 	pending_acquire_many(h->pending_fd, ids, n, res, busy);
 	for (size_t i = 0; i < n; i++) {
 		if (res[i] == -EBUSY)
@@ -393,7 +397,7 @@ static void take_request(void *userdata, const struct probe_request *rq, const u
 		return;
 	}
 	hj->token = rq->token;
-	hj->mnt_id = rq->mnt_id;
+	hj->key = rq->key;
 	hj->want_usage = rq->flags & PROBE_REQUEST_USAGE;
 	hj->owned = true;
 	hj->first_child = hj->next_sibling = -1;
@@ -536,7 +540,7 @@ int helper_main(const struct probe_job *jobs, size_t n, const struct probe_optio
 	for (size_t i = 0; i < n; i++) {
 		uint32_t slot;
 
-		fixed[i] = (struct helper_job){ .token = (uint32_t)i, .path = jobs[i].path, .mnt_id = jobs[i].mnt_id,
+		fixed[i] = (struct helper_job){ .token = (uint32_t)i, .path = jobs[i].path, .key = jobs[i].key,
 						.want_usage = jobs[i].want_usage, .first_child = -1,
 						.next_sibling = -1 };
 		if (slot_add(&h, &fixed[i], &slot) < 0)

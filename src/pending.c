@@ -82,12 +82,12 @@ int pending_open(const char *dir, int *ret_fd)
 	return 0;
 }
 
-static int slot_lock(int fd, int mnt_id, short type)
+static int slot_lock(int fd, uint32_t key, short type)
 {
 	struct flock fl = {
 		.l_type = type,
 		.l_whence = SEEK_SET,
-		.l_start = (off_t)mnt_id * (off_t)sizeof(struct pending_slot),
+		.l_start = (off_t)key * (off_t)sizeof(struct pending_slot),
 		.l_len = sizeof(struct pending_slot),
 	};
 
@@ -96,15 +96,13 @@ static int slot_lock(int fd, int mnt_id, short type)
 	return 0;
 }
 
-int pending_acquire(int fd, int mnt_id, struct pending_info *ret_busy)
+int pending_acquire(int fd, uint32_t key, struct pending_info *ret_busy)
 {
-	off_t off = (off_t)mnt_id * (off_t)sizeof(struct pending_slot);
+	off_t off = (off_t)key * (off_t)sizeof(struct pending_slot);
 	struct pending_slot s;
 	int r;
 
-	if (mnt_id < 0)
-		return -EINVAL;
-	r = slot_lock(fd, mnt_id, F_WRLCK);
+	r = slot_lock(fd, key, F_WRLCK);
 	if (r == -EAGAIN || r == -EACCES) {
 		/* The holder writes its slot right after locking it; a reader
 		 * racing that write sees a zero or older slot and reports an
@@ -128,14 +126,14 @@ int pending_acquire(int fd, int mnt_id, struct pending_info *ret_busy)
 	};
 	if (pwrite(fd, &s, sizeof(s), off) != (ssize_t)sizeof(s)) {
 		r = errno ? -errno : -EIO;
-		(void)slot_lock(fd, mnt_id, F_UNLCK);
+		(void)slot_lock(fd, key, F_UNLCK);
 		return r;
 	}
 	return 0;
 }
 
 struct id_at {
-	int id;
+	uint32_t id;
 	size_t at; /* index in the caller's array */
 };
 
@@ -187,7 +185,7 @@ static void acquire_run(int fd, const struct id_at *o, size_t a, size_t b, struc
 	acquire_run(fd, o, a + (b - a) / 2, b, run, ret, ret_busy);
 }
 
-void pending_acquire_many(int fd, const int *mnt_ids, size_t n, int *ret, struct pending_info *ret_busy)
+void pending_acquire_many(int fd, const uint32_t *keys, size_t n, int *ret, struct pending_info *ret_busy)
 {
 	_cleanup_free_ struct id_at *o = calloc(MAX(n, 1U), sizeof(*o));
 	_cleanup_free_ struct pending_slot *run = calloc(MAX(n, 1U), sizeof(*run));
@@ -195,46 +193,48 @@ void pending_acquire_many(int fd, const int *mnt_ids, size_t n, int *ret, struct
 
 	if (!o || !run) {
 		for (size_t i = 0; i < n; i++)
-			ret[i] = pending_acquire(fd, mnt_ids[i], &ret_busy[i]);
+			ret[i] = pending_acquire(fd, keys[i], &ret_busy[i]);
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
-		o[i] = (struct id_at){ mnt_ids[i], i };
+		o[i] = (struct id_at){ keys[i], i };
 	qsort(o, n, sizeof(*o), id_at_cmp);
 	for (a = 0; a < n; a = b) {
-		for (b = a + 1; b < n && o[a].id >= 0 && o[b].id == o[b - 1].id + 1; b++)
+		/* a key twice (bind mounts) ends a run: the second lock is
+		 * this description's own again, and succeeds */
+		for (b = a + 1; b < n && o[b].id == o[b - 1].id + 1; b++)
 			;
 		acquire_run(fd, o, a, b, run, ret, ret_busy);
 	}
 }
 
-int pending_release(int fd, int mnt_id)
+int pending_release(int fd, uint32_t key)
 {
-	return slot_lock(fd, mnt_id, F_UNLCK);
+	return slot_lock(fd, key, F_UNLCK);
 }
 
-static int int_cmp(const void *a, const void *b)
+static int key_cmp(const void *a, const void *b)
 {
-	int x = *(const int *)a, y = *(const int *)b;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
 	return (x > y) - (x < y);
 }
 
-int pending_release_many(int fd, int *mnt_ids, size_t n)
+int pending_release_many(int fd, uint32_t *keys, size_t n)
 {
 	int r = 0;
 
-	qsort(mnt_ids, n, sizeof(*mnt_ids), int_cmp);
+	qsort(keys, n, sizeof(*keys), key_cmp);
 	for (size_t i = 0, j; i < n; i = j) {
 		struct flock fl = {
 			.l_type = F_UNLCK,
 			.l_whence = SEEK_SET,
-			.l_start = (off_t)mnt_ids[i] * (off_t)sizeof(struct pending_slot),
+			.l_start = (off_t)keys[i] * (off_t)sizeof(struct pending_slot),
 		};
 
-		for (j = i + 1; j < n && mnt_ids[j] - mnt_ids[j - 1] <= 1; j++)
+		for (j = i + 1; j < n && keys[j] - keys[j - 1] <= 1; j++)
 			;
-		fl.l_len = (off_t)(mnt_ids[j - 1] - mnt_ids[i] + 1) * (off_t)sizeof(struct pending_slot);
+		fl.l_len = ((off_t)keys[j - 1] - (off_t)keys[i] + 1) * (off_t)sizeof(struct pending_slot);
 		if (fcntl(fd, F_OFD_SETLK, &fl) < 0 && r == 0)
 			r = -errno;
 	}

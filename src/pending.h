@@ -1,15 +1,23 @@
 /* The registry of probes in flight, shared by every fsprobe process of a
  * user: one file in the runtime state directory with a 32-byte slot per
- * mount ID, each guarded by an open-file-description lock held for exactly
- * as long as a request on that mount is in flight. A helper stuck in the
+ * file system, each guarded by an open-file-description lock held for
+ * exactly as long as a request on it is in flight. A helper stuck in the
  * kernel keeps its locks (the kernel drops them only when its files are
  * closed), so a later run sees the mount as pending and issues no second
  * request: a second lookup of a hung path would be unkillable.
+ *
+ * Slots are keyed by the device number mountinfo gives the mount
+ * (pending_key()), not by its mount ID: a service in a mount namespace of
+ * its own (systemd's ProtectSystem=, restarted into a new one each time)
+ * numbers the same mounts differently, while the device number is the
+ * superblock's in every namespace. Bind mounts of one file system share a
+ * slot, and they hang together anyway.
  *
  * Lives in the state directory only: never touches a probed mount. */
 #pragma once
 
 #include <stdint.h>
+#include <sys/sysmacros.h>
 #include <sys/types.h>
 
 struct pending_info {
@@ -30,21 +38,29 @@ int pending_open(const char *dir, int *ret_fd);
  * state directory (lease-store.c). */
 int pending_open_dir(const char *dir, int *ret_dfd);
 
+/* The slot of a file system: the kernel's own dev_t encoding (12 bits of
+ * major, 20 of minor), so anonymous devices (NFS, FUSE: major 0) of one
+ * boot sit close together. */
+static inline uint32_t pending_key(dev_t dev)
+{
+	return ((uint32_t)major(dev) & 0xfffU) << 20 | ((uint32_t)minor(dev) & 0xfffffU);
+}
+
 /* 0: the slot is ours now and records this moment; -EBUSY: another
  * process holds it, *ret_busy says since when; other -errno on failure. */
-int pending_acquire(int fd, int mnt_id, struct pending_info *ret_busy);
+int pending_acquire(int fd, uint32_t key, struct pending_info *ret_busy);
 
 /* pending_acquire() of n slots at once: ret[i] and ret_busy[i] are what
- * it would give for mnt_ids[i]. A run of consecutive IDs takes one lock
- * and one write rather than one each per mount (10,000 bind mounts have
- * nearly consecutive IDs); where another process holds part of a run,
- * its halves are tried apart, down to the single busy slots. */
-void pending_acquire_many(int fd, const int *mnt_ids, size_t n, int *ret, struct pending_info *ret_busy);
+ * it would give for keys[i]. A run of consecutive keys takes one lock
+ * and one write rather than one each per mount (10,000 FUSE mounts have
+ * nearly consecutive anonymous devices); where another process holds part
+ * of a run, its halves are tried apart, down to the single busy slots. */
+void pending_acquire_many(int fd, const uint32_t *keys, size_t n, int *ret, struct pending_info *ret_busy);
 
-int pending_release(int fd, int mnt_id);
+int pending_release(int fd, uint32_t key);
 
-/* Releases n slots at once (mnt_ids is sorted in place): one unlock per
- * run of consecutive IDs. Slots released one by one, in the order their
+/* Releases n slots at once (keys is sorted in place): one unlock per
+ * run of consecutive keys. Slots released one by one, in the order their
  * requests return, leave the lock list fragmented, and each unlock walks
  * it: 10,000 of them took 20-70 ms, in runs well under one. */
-int pending_release_many(int fd, int *mnt_ids, size_t n);
+int pending_release_many(int fd, uint32_t *keys, size_t n);

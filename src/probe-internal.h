@@ -17,7 +17,7 @@ enum probe_op {
  * helper), followed by path_len bytes of path, no NUL. */
 struct probe_request {
 	uint32_t token;	  /* echoed in the records as "job" */
-	int32_t mnt_id;
+	uint32_t key;	  /* pending_key() of the mount's device number */
 	uint32_t flags;	  /* PROBE_REQUEST_* */
 	uint32_t path_len;
 };

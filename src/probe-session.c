@@ -152,12 +152,12 @@ static int enqueue(struct probe_session *s, const struct probe_request *rq, cons
 	return 0;
 }
 
-int probe_session_submit(struct probe_session *s, uint32_t token, int mnt_id, const char *path, bool want_usage)
+int probe_session_submit(struct probe_session *s, uint32_t token, uint32_t key, const char *path, bool want_usage)
 {
 	size_t l = strlen(path);
 	struct probe_request rq = {
 		.token = token,
-		.mnt_id = mnt_id,
+		.key = key,
 		.flags = want_usage ? PROBE_REQUEST_USAGE : 0,
 		.path_len = (uint32_t)l,
 	};

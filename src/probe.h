@@ -30,6 +30,7 @@ enum probe_engine probe_engine_from_string(const char *s);
 struct probe_job {
 	const char *path;	/* absolute mount target */
 	int mnt_id;		/* mountinfo ID the path must lead to */
+	uint32_t key;		/* pending_key() of the mount's device number */
 	ssize_t dep;		/* job that must answer first (the nearest
 				 * probed ancestor), -1 for none */
 	bool want_usage;	/* statfs after a good statx */
@@ -95,7 +96,7 @@ int probe_session_request_fd(const struct probe_session *s); /* poll for output 
 bool probe_session_wants_write(const struct probe_session *s);
 
 /* Queue a request (or a ping); probe_session_flush() sends the queue. */
-int probe_session_submit(struct probe_session *s, uint32_t token, int mnt_id, const char *path, bool want_usage);
+int probe_session_submit(struct probe_session *s, uint32_t token, uint32_t key, const char *path, bool want_usage);
 int probe_session_ping(struct probe_session *s);
 /* Writes what the request pipe can take of the queued requests. */
 int probe_session_flush(struct probe_session *s);

@@ -6,6 +6,7 @@
 
 #include "cleanup.h"
 #include "macro.h"
+#include "pending.h"
 #include "report.h"
 #include "util.h"
 
@@ -149,7 +150,9 @@ int report_probe(struct report *r, const struct probe_options *o, bool want_usag
 		}
 		job_of[i] = (ssize_t)n;
 		mount_of[n] = i;
-		jobs[n++] = (struct probe_job){ .path = t->entries[i].target, .mnt_id = t->entries[i].id };
+		jobs[n++] = (struct probe_job){ .path = t->entries[i].target,
+						.mnt_id = t->entries[i].id,
+						.key = pending_key(t->entries[i].devno) };
 	}
 	/* Jobs follow table order, but a gate may come after its child (moved
 	 * mounts), so deps are filled in once every job has its index. */

@@ -102,7 +102,7 @@ static void requests(void)
 {
 	uint8_t stream[256], buf[PROBE_REQUEST_MAX];
 	struct probe_request ping = { .token = 1, .flags = PROBE_REQUEST_PING },
-			     probe = { .token = 2, .mnt_id = 7, .path_len = 2 },
+			     probe = { .token = 2, .key = 7, .path_len = 2 },
 			     bad = { .token = 3, .path_len = PROBE_REQUEST_MAX };
 	struct requests r = {};
 	size_t len = 0, have;

@@ -5,7 +5,7 @@
 #
 #   FSPROBE=path/to/fsprobe   the binary under test (default: ./fsprobe of the
 #                             build directory this runs in, else build/fsprobe)
-#   --only BOOT               boot only BOOT (netcut or server)
+#   --only BOOT               boot only BOOT (netcut, server, identity or systemd)
 #   --shell                   no tests: an interactive shell in the VM, servers
 #                             up, fsprobe at /host/bin/fsprobe
 #
@@ -14,17 +14,19 @@
 # kernel is missing and setup.sh could not install them; with CI=true it
 # fails instead.
 #
-# Environment knobs: FSVM_BOOT_TIMEOUT (s, default 240: hard bound of one
-# boot), FSVM_SLACK_MS (default 100: allowed overshoot of --timeout),
+# Environment knobs: FSVM_BOOT_TIMEOUT (s, default 240 or what the guest
+# script's "# fsvm-boot-timeout: N" line says: hard bound of one boot), FSVM_SLACK_MS (default 100: allowed overshoot of --timeout),
 # FSVM_CACHE (initramfs cache directory), FSVM_KEEP=1 (keep the work
-# directory: console logs, fsprobe outputs), FSVM_NO_SETUP=1.
+# directory: console logs, fsprobe outputs), FSVM_NO_SETUP=1,
+# FSVM_KERNEL=VERSION (boot /boot/vmlinuz-VERSION instead of the newest
+# installed kernel; its modules must be in /lib/modules/VERSION).
 #
 # Each boot is one VM running one guest/BOOT.sh with several scenarios:
 # booting costs ~8 s under TCG, the scenarios' waits (soft timeouts) dominate.
 
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-BOOTS="netcut server"
+BOOTS="netcut server identity systemd"
 shell=
 while [ $# -gt 0 ]; do
     case $1 in
@@ -60,8 +62,12 @@ fi
 command -v qemu-system-x86_64 > /dev/null || skip_or_fail "qemu-system-x86_64 not installed"
 # The newest Debian amd64 kernel that has its modules installed: the guest
 # loads nfsd, cifs, nf_tables... from the host's /lib/modules.
-kver=
-for k in /boot/vmlinuz-*-amd64; do
+kver=${FSVM_KERNEL:-}
+if [ -n "$kver" ] && [ ! -d "/lib/modules/$kver/kernel" ]; then
+    say "FSVM_KERNEL=$kver: no /lib/modules/$kver"
+    echo "1..1"; echo "not ok 1 - the kernel asked for: $kver"; exit 1
+fi
+[ -n "$kver" ] || for k in /boot/vmlinuz-*-amd64; do
     [ -e "$k" ] || continue
     v=${k#/boot/vmlinuz-}
     [ -d "/lib/modules/$v/kernel" ] && kver=$(printf '%s\n%s\n' "$kver" "$v" | sort -V | tail -n 1)
@@ -124,6 +130,12 @@ make_share() {
     mkdir -p "$1/guest" "$1/bin" "$1/out"
     cp "$here"/guest/*.sh "$1/guest/"
     [ -n "${fsprobe:-}" ] && cp "$fsprobe" "$1/bin/fsprobe"
+    # the FUSE test file system, built beside fsprobe (make check builds it)
+    [ -n "${fsprobe:-}" ] && [ -x "${fsprobe%/*}/testfs" ] &&
+        cp "${fsprobe%/*}/testfs" "$1/bin/testfs"
+    # the shipped unit files, for the boot that runs them under systemd
+    mkdir -p "$1/contrib"
+    cp "$here"/../../contrib/systemd/*.service "$here"/../../contrib/systemd/*.timer "$1/contrib/"
     return 0
 }
 
@@ -174,8 +186,10 @@ for b in $BOOTS; do
     say "boot $b: starting (kernel $kver)"
     t0=$(date +%s)
     # the guest sees no host environment: knobs travel on the kernel command line
+    # a scenario that needs longer says so in its header
+    bt=$(sed -n 's/^# fsvm-boot-timeout: \([0-9]*\)$/\1/p' "$here/guest/$b.sh")
     FSVM_CMDLINE="fsvm.slack_ms=${FSVM_SLACK_MS:-100}" \
-        "$here/run-vm.sh" -t "${FSVM_BOOT_TIMEOUT:-240}" "$kernel" "$initrd" "$share" "$b.sh" &
+        "$here/run-vm.sh" -t "${FSVM_BOOT_TIMEOUT:-${bt:-240}}" "$kernel" "$initrd" "$share" "$b.sh" &
     vmpid=$!
     wait $vmpid
     vmrc=$?

@@ -1,0 +1,69 @@
+/* The registry of requests in flight: slots keyed by device number, held
+ * by open file description locks. Two opens of the registry file are two
+ * descriptions, which is what two fsprobe processes are to each other. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "macro.h"
+#include "pending.h"
+#include "tap.h"
+
+int main(void)
+{
+	char dir[] = "/tmp/fsprobe-test-pending.XXXXXX", *sub = NULL;
+	struct pending_info busy = {};
+	int a = -1, b = -1, ret[5];
+	struct pending_info busy_many[5];
+
+	is_int((int)pending_key(makedev(0, 53)), 53, "key: anonymous device 0:53");
+	ok(pending_key(makedev(8, 1)) == (8U << 20 | 1U), "key: block device 8:1");
+	ok(pending_key(makedev(4095, 0xfffff)) == UINT32_MAX, "key: the largest device the kernel encodes");
+	ok(pending_key(makedev(0, 53)) != pending_key(makedev(0, 54)), "key: neighbours differ");
+
+	if (!mkdtemp(dir) || asprintf(&sub, "%s/state", dir) < 0)
+		abort();
+	is_int(pending_open(sub, &a), 0, "open the registry");
+	is_int(pending_open(sub, &b), 0, "open it again: a second description");
+
+	is_int(pending_acquire(a, 53, &busy), 0, "a takes slot 53");
+	is_int(pending_acquire(a, 53, &busy), 0, "a takes it again: its own lock (a bind mount of the same file system)");
+	is_int(pending_acquire(b, 53, &busy), -EBUSY, "b finds slot 53 busy");
+	is_int(busy.pid, getpid(), "busy: the holder's pid");
+	ok(busy.since_real_ns > 0 && busy.since_boot_ns > 0, "busy: since when");
+	is_int(pending_acquire(b, UINT32_MAX, &busy), 0, "b takes the last slot (offset past 4 GiB x 32)");
+
+	/* keys out of order, a duplicate, a busy one and the far end */
+	uint32_t keys[5] = { 55, 53, 54, 55, UINT32_MAX };
+	pending_acquire_many(b, keys, 5, ret, busy_many);
+	is_int(ret[0], 0, "many: 55");
+	is_int(ret[1], -EBUSY, "many: 53 is a's");
+	is_int(busy_many[1].pid, getpid(), "many: 53's holder");
+	is_int(ret[2], 0, "many: 54");
+	is_int(ret[3], 0, "many: 55 twice");
+	is_int(ret[4], 0, "many: the last slot, held by b already");
+
+	is_int(pending_release(a, 53), 0, "a releases 53");
+	is_int(pending_acquire(b, 53, &busy), 0, "b takes 53 now");
+	uint32_t rel[4] = { 55, 53, 54, 55 };
+	is_int(pending_release_many(b, rel, 4), 0, "b releases 53-55 in one go");
+	is_int(pending_acquire(a, 54, &busy), 0, "a takes 54 after it");
+	is_int(pending_acquire(a, 55, &busy), 0, "a takes 55 after it");
+	is_int(pending_acquire(a, UINT32_MAX, &busy), -EBUSY, "the last slot is still b's");
+
+	/* A slot lives as long as the description: closing it frees all. */
+	close(b);
+	is_int(pending_acquire(a, UINT32_MAX, &busy), 0, "b closed: its slots are free");
+	close(a);
+
+	char path[256];
+	(void)snprintf(path, sizeof(path), "%s/pending", sub);
+	(void)unlink(path);
+	(void)rmdir(sub);
+	(void)rmdir(dir);
+	free(sub);
+	return tap_done();
+}
