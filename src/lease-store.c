@@ -14,6 +14,7 @@
 #include "lease-store.h"
 #include "macro.h"
 #include "pending.h"
+#include "util.h"
 
 #define HEADER "fsprobe nfs-leases 1\n"
 /* Far more NFSv4 mounts than anyone has; a bigger file is not ours to
@@ -58,11 +59,8 @@ static uint64_t index_key(int mnt_id, uint64_t key)
 
 static int add(struct lease_store *s, const struct lease_record *rec)
 {
-	struct lease_record *v = reallocarray(s->v, s->n + 1, sizeof(*v));
-
-	if (!v)
+	if (ARRAY_RESERVE(s->v, s->cap, s->n + 1) < 0)
 		return -ENOMEM;
-	s->v = v;
 	if (hashmap_add(&s->index, index_key(rec->mnt_id, rec->key), (ssize_t)s->n) < 0)
 		return -ENOMEM;
 	s->v[s->n++] = *rec;

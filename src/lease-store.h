@@ -30,7 +30,7 @@ struct lease_record {
 struct lease_store {
 	int fd;
 	struct lease_record *v;
-	size_t n;
+	size_t n, cap;
 	struct hashmap index; /* record key ^ mount ID -> index in v */
 };
 

@@ -33,6 +33,7 @@
 #include "cleanup.h"
 #include "macro.h"
 #include "mountstats.h"
+#include "util.h"
 
 static const char *const op_names[_MOUNTSTATS_OP_MAX] = {
 	[MOUNTSTATS_EXCHANGE_ID] = "EXCHANGE_ID",
@@ -187,11 +188,8 @@ static void parse_op_line(const char *s, struct mountstats_entry *e)
 
 static int push(struct mountstats *s, struct mountstats_entry *e)
 {
-	struct mountstats_entry *v = reallocarray(s->v, s->n + 1, sizeof(*v));
-
-	if (!v)
+	if (ARRAY_RESERVE(s->v, s->cap, s->n + 1) < 0)
 		return -ENOMEM;
-	s->v = v;
 	s->v[s->n++] = *e;
 	*e = (struct mountstats_entry){};
 	return 0;

@@ -46,7 +46,7 @@ struct mountstats_entry {
 
 struct mountstats {
 	struct mountstats_entry *v;
-	size_t n;
+	size_t n, cap;
 };
 
 /* Parses the whole stream. Malformed lines are skipped, never fatal: the

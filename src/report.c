@@ -24,17 +24,8 @@ int report_init(struct report *r, const struct mount_table *t)
 
 int report_add_row(struct report *r, size_t mount, const char *file)
 {
-	if (r->nrows == r->rows_cap) {
-		/* Doubling: one row at a time would copy the array each time,
-		 * quadratic at 60,000 mounts. */
-		size_t cap = r->rows_cap ? r->rows_cap * 2 : 16;
-		struct report_row *rows = reallocarray(r->rows, cap, sizeof(*rows));
-
-		if (!rows)
-			return -ENOMEM;
-		r->rows = rows;
-		r->rows_cap = cap;
-	}
+	if (ARRAY_RESERVE(r->rows, r->rows_cap, r->nrows + 1) < 0)
+		return -ENOMEM;
 	r->rows[r->nrows++] = (struct report_row){ .mount = mount, .file = file, .usage_from = -1 };
 	return 0;
 }

@@ -5,6 +5,7 @@
 
 #include "macro.h"
 #include "tracker.h"
+#include "util.h"
 
 static void slot_clear(struct tracked_mount *m)
 {
@@ -36,20 +37,11 @@ static ssize_t find(const struct tracker *t, const struct mount_entry *e)
 
 static ssize_t alloc_slot(struct tracker *t)
 {
-	struct tracked_mount *v;
-
 	for (size_t i = 0; i < t->n; i++)
 		if (!t->v[i].used)
 			return (ssize_t)i;
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 16;
-
-		v = reallocarray(t->v, cap, sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		t->v = v;
-		t->cap = cap;
-	}
+	if (ARRAY_RESERVE(t->v, t->cap, t->n + 1) < 0)
+		return -ENOMEM;
 	t->v[t->n] = (struct tracked_mount){};
 	return (ssize_t)t->n++;
 }

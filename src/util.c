@@ -1,4 +1,5 @@
 /* Small helpers shared by every module. Never touches a file system. */
+#include <limits.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -64,11 +65,29 @@ uint64_t process_start_mono_ns(void)
 	return mono - (boot - start_boot);
 }
 
+int array_reserve(void **array, size_t *cap, size_t need, size_t size)
+{
+	size_t c = *cap ? *cap : 16;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	while (c < need)
+		if (__builtin_mul_overflow(c, 2, &c))
+			return -ENOMEM;
+	p = reallocarray(*array, c, size);
+	if (!p)
+		return -ENOMEM;
+	*array = p;
+	*cap = c;
+	return 0;
+}
+
 const char *errno_name(int err, char *buf, size_t bufsz)
 {
 	const char *n;
 
-	if (err < 0)
+	if (err < 0 && err != INT_MIN) /* -INT_MIN does not exist */
 		err = -err;
 	n = strerrorname_np(err);
 	if (n)

@@ -9,7 +9,7 @@
 # directory, the threshold option, Nagios, Prometheus (promtool), a state
 # directory on a suspect mount, and the daemon's log lines and textfile.
 # The real thing, two network namespaces stealing a lease from one nfsd,
-# is tests/vm-pending/identity.sh.
+# is tests/vm/guest/identity.sh (the VM suite's "identity" boot).
 . "$(dirname "$0")/../lib.sh"
 t_require_root
 t_require_jq

@@ -1,9 +1,11 @@
 /* The status vocabulary and the errno classification every output uses. */
 #include <errno.h>
+#include <limits.h>
 
 #include "macro.h"
 #include "state.h"
 #include "tap.h"
+#include "util.h"
 
 int main(void)
 {
@@ -48,5 +50,13 @@ int main(void)
 	for (int s = STATUS_HUNG; s < _STATUS_MAX; s++)
 		if (s != STATUS_DENIED)
 			ok(!status_is_healthy((enum mount_status)s), "%s is unhealthy", names[s]);
+	{
+		char buf[32];
+
+		is_str(errno_name(ESTALE, buf, sizeof(buf)), "ESTALE", "errno_name: ESTALE");
+		is_str(errno_name(-EIO, buf, sizeof(buf)), "EIO", "errno_name: -EIO");
+		is_str(errno_name(524, buf, sizeof(buf)), "E524", "errno_name: kernel-internal ENOTSUPP");
+		is_str(errno_name(INT_MIN, buf, sizeof(buf)), "E-2147483648", "errno_name: INT_MIN has no negation");
+	}
 	return tap_done();
 }

@@ -5,6 +5,8 @@
 #
 #   FSPROBE=path/to/fsprobe   the binary under test (default: ./fsprobe of the
 #                             build directory this runs in, else build/fsprobe)
+#   TESTFS=path/to/testfs     the FUSE test file system (default: beside
+#                             fsprobe; `make check` builds it)
 #   --only BOOT               boot only BOOT (netcut, server, identity or systemd)
 #   --shell                   no tests: an interactive shell in the VM, servers
 #                             up, fsprobe at /host/bin/fsprobe
@@ -130,9 +132,10 @@ make_share() {
     mkdir -p "$1/guest" "$1/bin" "$1/out"
     cp "$here"/guest/*.sh "$1/guest/"
     [ -n "${fsprobe:-}" ] && cp "$fsprobe" "$1/bin/fsprobe"
-    # the FUSE test file system, built beside fsprobe (make check builds it)
-    [ -n "${fsprobe:-}" ] && [ -x "${fsprobe%/*}/testfs" ] &&
-        cp "${fsprobe%/*}/testfs" "$1/bin/testfs"
+    # the FUSE test file system: TESTFS, else beside fsprobe (make check
+    # builds it)
+    local tfs=${TESTFS:-${fsprobe:+${fsprobe%/*}/testfs}}
+    [ -n "$tfs" ] && [ -x "$tfs" ] && cp "$tfs" "$1/bin/testfs"
     # the shipped unit files, for the boot that runs them under systemd
     mkdir -p "$1/contrib"
     cp "$here"/../../contrib/systemd/*.service "$here"/../../contrib/systemd/*.timer "$1/contrib/"

@@ -23,8 +23,12 @@ set -u
 # cpio kmod          building the initramfs (cpio, modprobe --show-depends)
 # jq                 parses fsprobe --json inside the VM
 # iproute2 procps    ip (lo down), ps-like checks; usually present already
+# systemd: PID 1 of the "systemd" boot; util-linux: nsenter and unshare of
+# the "identity" boot; libfuse3-3: the test file system the "systemd" boot
+# mounts (built with the check programs).
 PKGS="qemu-system-x86 linux-image-amd64 busybox-static nfs-kernel-server nfs-common
-      cifs-utils samba nftables cpio kmod jq iproute2 coreutils"
+      cifs-utils samba nftables cpio kmod jq iproute2 coreutils systemd util-linux
+      libfuse3-3"
 
 missing() {
     for p in $PKGS; do
