@@ -24,6 +24,8 @@
 #     /sys/fs/nfs/net/nfs_client/identifier, mounted again, loops again.
 #     fsprobe in each: warning null on the first run and still null ~25 s
 #     later (the counters did not move beyond the mount's own).
+# In both, the daemon runs 6 cycles of 3 s in nsA: it logs the identity
+# warning and then the churn as it starts in 1, nothing in 2.
 
 # shellcheck shell=bash source=lib.sh
 . /host/guest/lib.sh
@@ -184,6 +186,31 @@ for ns in nsA nsB; do
     fi
 done
 
+# daemon NAME: the daemon in nsA for 6 cycles of 3 s, its log on stderr
+# (no journal in the VM); sets DLOG.
+daemon() {
+    local rc
+    inns nsA timeout -s KILL 60 /run/bin/fsprobe --daemon --interval 3s --timeout 2s --max-cycles 6 \
+        -t nfs4 --state-dir "/run/fsprobe-daemon-$1" > /dev/null 2> "$OUT/daemon-$1.err"
+    rc=$?
+    DLOG=$OUT/daemon-$1.err
+    if [ "$rc" = 0 ]; then
+        pass "nsA: the daemon ran its 6 cycles and exited ($CASE)"
+    else
+        fail "nsA: the daemon ran its 6 cycles and exited ($CASE)"
+        note "rc=$rc; $(head -c 1000 "$DLOG")"
+    fi
+}
+CASE="same identity, the daemon"
+daemon same
+if grep -qE "^fsprobe: $M: NFSv4 warning hostname-only-identity \(" "$DLOG" &&
+   grep -qE "^fsprobe: $M: NFSv4 warning hostname-only-identity -> hostname-only-identity,lease-churn \(lease-churn: the NFSv4 client established its lease [0-9]+ times in " "$DLOG"; then
+    pass "nsA: the daemon logs the identity warning, then the churn as it starts ($CASE)"
+else
+    fail "nsA: the daemon logs the identity warning, then the churn as it starts ($CASE)"
+    note "$(head -c 1500 "$DLOG")"
+fi
+
 # ---------------------------------------------------------------- 2: an identifier each
 for ns in nsA nsB; do loop_stop "$ns"; done
 # A statx or stat of the loops (or a helper of a run that hit its deadline)
@@ -231,6 +258,15 @@ for ns in nsA nsB; do
     expect_field "$M" warning null
     expect_field "$M" detail null
 done
+
+CASE="an identifier each, the daemon"
+daemon unique
+if grep -q "NFSv4 warning" "$DLOG"; then
+    fail "nsA: the daemon logs no NFSv4 warning ($CASE)"
+    note "$(head -c 1500 "$DLOG")"
+else
+    pass "nsA: the daemon logs no NFSv4 warning ($CASE)"
+fi
 
 for ns in nsA nsB; do loop_stop "$ns"; done
 FSPROBE=/run/bin/fsprobe
