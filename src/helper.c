@@ -491,6 +491,10 @@ static int detach(int *out_fd, int *req_fd)
 	(void)signal(SIGPIPE, SIG_IGN);
 	(void)signal(SIGINT, SIG_IGN);
 	(void)signal(SIGHUP, SIG_IGN);
+	/* Registry slots sit at device number x 32 bytes, gigabytes into a
+	 * sparse file for a block device: under a file size limit the write
+	 * must fail (EFBIG: probe unguarded), not kill us. */
+	(void)signal(SIGXFSZ, SIG_IGN);
 	(void)signal(SIGTERM, SIG_DFL);
 	(void)signal(SIGCHLD, SIG_DFL);
 

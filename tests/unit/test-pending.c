@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -57,6 +59,22 @@ int main(void)
 	/* A slot lives as long as the description: closing it frees all. */
 	close(b);
 	is_int(pending_acquire(a, UINT32_MAX, &busy), 0, "b closed: its slots are free");
+	is_int(pending_release(a, UINT32_MAX), 0, "a releases the last slot");
+
+	/* Under a file size limit (the helper ignores SIGXFSZ, as here) a far
+	 * slot cannot be written: an error, the lock not kept, no signal. */
+	{
+		struct rlimit rl = { 1 << 20, 1 << 20 };
+
+		(void)signal(SIGXFSZ, SIG_IGN);
+		ok(setrlimit(RLIMIT_FSIZE, &rl) == 0, "file size limit 1 MiB");
+		is_int(pending_acquire(a, UINT32_MAX, &busy), -EFBIG, "a slot past the limit: -EFBIG");
+		is_int(pending_acquire(a, 53, &busy), 0, "a slot within it still works");
+		b = -1;
+		is_int(pending_open(sub, &b), 0, "a second description again");
+		is_int(pending_acquire(b, UINT32_MAX, &busy), -EFBIG, "the failed slot was not left locked");
+		close(b);
+	}
 	close(a);
 
 	char path[256];
