@@ -41,6 +41,8 @@ static void usage(FILE *out)
 	      "  -a, --all                 all mounts, local and pseudo ones too\n"
 	      "  -t, --type TYPE[,...]     only mounts of these types\n"
 	      "  -x, --exclude-type TYPE[,...]  no mounts of these types\n"
+	      "      --exact-match         each FILE must be a mount point: one that is not\n"
+	      "                            (its mount is gone) is reported, exit status 1\n"
 	      "      --mountinfo FILE      read the mount table from FILE\n"
 	      "      --mountstats FILE     read NFS statistics from FILE\n"
 	      "\n"
@@ -271,10 +273,11 @@ enum {
 	OPT_MOUNTSTATS,
 	OPT_SYSROOT,
 	OPT_LEASE_CHURN,
+	OPT_EXACT_MATCH,
 };
 
 /* The long options both parsers take alike (--engine, --state-dir,
- * --no-state, --mountinfo): 1 taken, 0 not one of them, or -EINVAL (said)
+ * --no-state, --mountinfo, --exact-match): 1 taken, 0 not one of them, or -EINVAL (said)
  * or -ENOMEM. */
 static int take_common_long(struct args *a, int c, const char *arg, complain_fn complain)
 {
@@ -293,6 +296,9 @@ static int take_common_long(struct args *a, int c, const char *arg, complain_fn 
 	case OPT_MOUNTINFO:
 		a->mountinfo = arg;
 		break;
+	case OPT_EXACT_MATCH:
+		a->exact_match = true;
+		break;
 	default:
 		return 0;
 	}
@@ -308,6 +314,7 @@ int args_parse(int argc, char *argv[], struct args *a)
 		{ "type", required_argument, NULL, 't' },
 		{ "exclude-type", required_argument, NULL, 'x' },
 		{ "mountinfo", required_argument, NULL, OPT_MOUNTINFO },
+		{ "exact-match", no_argument, NULL, OPT_EXACT_MATCH },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "engine", required_argument, NULL, OPT_ENGINE },
 		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
@@ -626,7 +633,7 @@ static void plugin_usage(FILE *out)
 	      "WARNING for an NFSv4 client identity or lease churn warning.\n"
 	      "\n"
 	      "Usage: check_fsprobe [-t TIMEOUT] [-w RANGE] [-c RANGE] [-W RANGE] [-K RANGE]\n"
-	      "                     [-p PATH]... [-a] [-N TYPE] [-X TYPE] [-v] [PATH...]\n"
+	      "                     [-p PATH]... [-E] [-a] [-N TYPE] [-X TYPE] [-v] [PATH...]\n"
 	      "\n"
 	      "  -h, --help               this help\n"
 	      "  -V, --version            version\n"
@@ -640,6 +647,8 @@ static void plugin_usage(FILE *out)
 	      "  -W, --iwarning RANGE     WARNING on percent of inodes used\n"
 	      "  -K, --icritical RANGE    CRITICAL likewise\n"
 	      "  -p, --path PATH          the mount holding PATH (repeatable; PATH arguments too)\n"
+	      "  -E, --exact-match        each PATH must be a mount point: CRITICAL if it is not\n"
+	      "                           (its mount is gone), as check_disk -E\n"
 	      "  -a, --all                all mounts, local and pseudo ones too\n"
 	      "  -N, --type TYPE[,...]    only mounts of these types (--include-type)\n"
 	      "  -X, --exclude-type TYPE[,...]  no mounts of these types\n"
@@ -681,6 +690,7 @@ int args_parse_plugin(int argc, char *argv[], struct args *a)
 		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 		{ "no-state", no_argument, NULL, OPT_NO_STATE },
 		{ "mountinfo", required_argument, NULL, OPT_MOUNTINFO },
+		{ "exact-match", no_argument, NULL, OPT_EXACT_MATCH },
 		{}
 	};
 	uint64_t timeout = PLUGIN_DEFAULT_TIMEOUT_NS;
@@ -694,7 +704,7 @@ int args_parse_plugin(int argc, char *argv[], struct args *a)
 	if (!a->plugin_paths)
 		return -ENOMEM;
 	opterr = 0; /* our UNKNOWN line instead of getopt's message */
-	while ((c = getopt_long(argc, argv, ":hVt:w:c:W:K:vp:aN:X:", opts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, ":hVt:w:c:W:K:vp:aN:X:E", opts, NULL)) >= 0) {
 		r = take_common_long(a, c, optarg, plugin_error);
 		if (r < 0)
 			return r;
@@ -736,6 +746,9 @@ int args_parse_plugin(int argc, char *argv[], struct args *a)
 			break;
 		case 'a':
 			a->filter.all = true;
+			break;
+		case 'E':
+			a->exact_match = true;
 			break;
 		case 'N':
 		case 'X':

@@ -45,6 +45,7 @@ struct args {
 	char **plugin_paths;	/* check_fsprobe's -p and FILE arguments */
 	struct daemon_options daemon;
 	bool daemon_mode;
+	bool exact_match; /* --exact-match, check_fsprobe -E: FILEs are mount points */
 	struct nfs_check_options nfs; /* NFSv4 client identity and lease churn */
 };
 

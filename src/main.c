@@ -170,7 +170,7 @@ static int run(int argc, char *argv[])
 	_cleanup_(report_done) struct report rep = {};
 	struct probe_options po;
 	uint64_t start = process_start_mono_ns();
-	bool trouble = false, plugin = args_invoked_as_plugin(argv[0]);
+	bool trouble = false, not_mounted = false, plugin = args_invoked_as_plugin(argv[0]);
 	int r, failed = 0;
 
 	r = plugin ? args_parse_plugin(argc, argv, &a) : args_parse(argc, argv, &a);
@@ -200,7 +200,18 @@ static int run(int argc, char *argv[])
 	}
 	if (a.nfiles > 0) {
 		for (size_t i = 0; i < a.nfiles; i++) {
-			r = report_add_file(&rep, &t, a.files[i]);
+			r = report_add_file(&rep, &t, a.files[i], a.exact_match);
+			if (r == -REPORT_NOT_MOUNT_POINT) {
+				/* The mount the user named is gone (or never was):
+				 * a finding about the mounts, not a usage error. */
+				if (a.format == OUTPUT_NAGIOS) {
+					printf("FSPROBE CRITICAL - %s is not a mount point\n", a.files[i]);
+					return NAGIOS_CRITICAL;
+				}
+				fprintf(stderr, "fsprobe: %s: not a mount point\n", a.files[i]);
+				not_mounted = a.quiet_empty = true;
+				continue;
+			}
 			if (r < 0) {
 				/* As df: name the argument, go on with the rest;
 				 * but a plugin has one line to say it on. */
@@ -276,6 +287,8 @@ static int run(int argc, char *argv[])
 		return failed; /* the plugin state */
 	if (trouble)
 		return EXIT_TROUBLE;
+	if (not_mounted)
+		return EXIT_UNHEALTHY;
 	if (a.format == OUTPUT_DF)
 		return failed > 0 ? EXIT_UNHEALTHY : EXIT_HEALTHY;
 	return report_count_unhealthy(&rep) > 0 ? EXIT_UNHEALTHY : EXIT_HEALTHY;

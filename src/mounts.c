@@ -221,6 +221,13 @@ static char *path_join3(const char *a, const char *b, const char *c)
 
 ssize_t mounts_resolve_file(const struct mount_table *t, const char *file)
 {
+	_cleanup_free_ char *path = NULL;
+
+	return mounts_resolve_file_path(t, file, &path);
+}
+
+ssize_t mounts_resolve_file_path(const struct mount_table *t, const char *file, char **ret_path)
+{
 	_cleanup_free_ char *rest = NULL, *done = NULL, *cwd = NULL;
 	unsigned followed = 0;
 
@@ -277,7 +284,9 @@ ssize_t mounts_resolve_file(const struct mount_table *t, const char *file)
 			norm = path_normalize(all);
 			if (!norm)
 				return -ENOMEM;
-			return mounts_lookup_path(t, norm);
+			idx = mounts_lookup_path(t, norm);
+			*ret_path = TAKE_PTR(norm);
+			return idx;
 		}
 
 		l = readlink(cand, link, sizeof(link) - 1);
@@ -301,7 +310,14 @@ ssize_t mounts_resolve_file(const struct mount_table *t, const char *file)
 		if (link[0] == '/')
 			done[0] = '\0';
 	}
-	return mounts_lookup_path(t, done[0] ? done : "/");
+	if (!done[0]) {
+		free(done);
+		done = strdup("/");
+		if (!done)
+			return -ENOMEM;
+	}
+	*ret_path = TAKE_PTR(done);
+	return mounts_lookup_path(t, *ret_path);
 }
 
 bool mounts_type_in(char *const *types, const char *fstype)

@@ -52,6 +52,10 @@ ssize_t mounts_top_at(const struct mount_table *t, const char *target);
  * (-ENOENT for a missing file on a local file system, -ELOOP, ...). */
 ssize_t mounts_resolve_file(const struct mount_table *t, const char *file);
 
+/* The same, and the absolute path it resolved FILE to (symbolic links on
+ * local file systems followed, "." and ".." taken out), in *ret_path. */
+ssize_t mounts_resolve_file_path(const struct mount_table *t, const char *file, char **ret_path);
+
 /* Normalizes an absolute path lexically: no "//", ".", ".." or trailing
  * slash. Returns a new string or NULL when out of memory. */
 char *path_normalize(const char *path);

@@ -40,16 +40,19 @@ int report_select(struct report *r, const struct mount_table *t, const struct mo
 	return k;
 }
 
-int report_add_file(struct report *r, const struct mount_table *t, const char *file)
+int report_add_file(struct report *r, const struct mount_table *t, const char *file, bool exact)
 {
+	_cleanup_free_ char *path = NULL;
 	ssize_t idx;
 	int k = report_init(r, t);
 
 	if (k < 0)
 		return k;
-	idx = mounts_resolve_file(t, file);
+	idx = mounts_resolve_file_path(t, file, &path);
 	if (idx < 0)
-		return (int)idx;
+		return exact && idx == -ENOENT ? -REPORT_NOT_MOUNT_POINT : (int)idx;
+	if (exact && !streq(path, t->entries[idx].target))
+		return -REPORT_NOT_MOUNT_POINT;
 	return report_add_row(r, (size_t)idx, file);
 }
 

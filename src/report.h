@@ -4,6 +4,7 @@
  * reads afterwards. Never touches a probed mount: the probe engine does. */
 #pragma once
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -42,8 +43,11 @@ int report_add_row(struct report *r, size_t mount, const char *file);
 int report_select(struct report *r, const struct mount_table *t, const struct mount_filter *f);
 
 /* Adds a row for the mount holding file (after FILE arguments df shows one
- * row per argument). Returns -errno of the resolution. */
-int report_add_file(struct report *r, const struct mount_table *t, const char *file);
+ * row per argument). Returns -errno of the resolution; with exact, a file
+ * that is not itself a mount point (the mount it names is gone, or it is
+ * below one) adds nothing and gives -REPORT_NOT_MOUNT_POINT. */
+#define REPORT_NOT_MOUNT_POINT EDOM
+int report_add_file(struct report *r, const struct mount_table *t, const char *file, bool exact);
 
 /* Probes the rows' mounts under the options' deadline. */
 int report_probe(struct report *r, const struct probe_options *o, bool want_usage);

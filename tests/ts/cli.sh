@@ -74,6 +74,19 @@ t_is "$(wc -l < "$T_DIR/out")" 2 "-t repeated"
 # A mount whose path leads to another mount (unmounted or over-mounted
 # since the table was read): statx's mount ID tells, and it is not taken
 # for healthy.
+# --exact-match: each FILE must itself be a mount point (check_disk -E);
+# one that is not is named, the others are still shown, exit status 1.
+"$FSPROBE" --no-state --exact-match -o TARGET -n / >"$T_DIR/out" 2>"$T_DIR/err"
+t_is "$?:$(cat "$T_DIR/out"):$(cat "$T_DIR/err")" "0:/:" "--exact-match: / is a mount point"
+mkdir -p "$T_DIR/d"
+"$FSPROBE" --no-state --exact-match -o TARGET -n "$T_DIR/d" / /nonexistent/x >"$T_DIR/out" 2>"$T_DIR/err"
+t_is "$?" 1 "--exact-match: FILEs that are not mount points: exit status 1"
+t_is "$(cat "$T_DIR/out")" "/" "--exact-match: the mount point is still shown"
+t_is "$(cat "$T_DIR/err")" "fsprobe: $T_DIR/d: not a mount point
+fsprobe: /nonexistent/x: not a mount point" "--exact-match: each of the others named on stderr"
+"$FSPROBE" --no-state -o TARGET -n "$T_DIR/d" >"$T_DIR/out" 2>"$T_DIR/err"
+t_is "$?:$(wc -l < "$T_DIR/out"):$(cat "$T_DIR/err")" "0:1:" "without it: the mount holding the FILE, as df"
+
 printf '999999 1 0:99 / / rw - nfs4 ghost:/ rw\n' > "$T_DIR/mi2"
 "$FSPROBE" --mountinfo "$T_DIR/mi2" --no-state --json >"$T_DIR/out"
 t_is "$?" 0 "mount ID mismatch: not a failure of fsprobe"

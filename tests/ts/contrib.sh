@@ -64,12 +64,12 @@ t_like "$(grep 'command\[check_fsprobe\]' "$C/nagios/fsprobe.cfg")" 'check_fspro
 
 # Icinga 2: every argument of the CheckCommand is an option of the plugin.
 keys=$(sed -n 's/^\t\t"\(-[a-zA-Z]\)" = {$/\1/p' "$C/icinga2/fsprobe.conf")
-t_is "$(echo $keys)" "-t -w -c -W -K -p -N -X -a -v" "Icinga 2: the CheckCommand's arguments"
+t_is "$(echo $keys)" "-t -w -c -W -K -p -E -N -X -a -v" "Icinga 2: the CheckCommand's arguments"
 "$CHECK" --help > "$T_DIR/help"
 missing=
 for k in $keys; do grep -q -- "^  $k, " "$T_DIR/help" || missing="$missing $k"; done
 t_is "$missing" "" "Icinga 2: check_fsprobe --help documents every one"
-"$CHECK" --state-dir "$T_DIR/state" -t 5 -w 85 -c 95 -W 90 -K 95 -p / -N ext4 -X tmpfs -a -v >"$T_DIR/out" 2>&1
+"$CHECK" --state-dir "$T_DIR/state" -t 5 -w 85 -c 95 -W 90 -K 95 -p / -E -N ext4 -X tmpfs -a -v >"$T_DIR/out" 2>&1
 t_like "$?" '^[012]$' "Icinga 2: all arguments at once are accepted"
 
 t_done

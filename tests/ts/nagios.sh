@@ -171,6 +171,28 @@ check --version
 t_is "$RC" 3 "--version: exit status 3, as monitoring-plugins"
 t_like "$(cat "$T_DIR/out")" '^check_fsprobe v[0-9]+\.[0-9]+' "--version: version"
 
+# ---- -E: the mount named by -p must be there (check_disk -E). A vanished
+# mount's path otherwise resolves to the mount now holding it, which is
+# OK while the mount that matters is gone.
+fuse_start gone
+gone=$(fuse_mnt gone)
+fuse_kill gone
+umount "$gone"
+check -t 5 -p "$gone"
+t_is "$RC/$(parsed word)" "0/OK" "without -E: a vanished mount's path is the mount holding it now"
+check -t 5 -E -p "$ok" -p "$odd"
+common "-E, mount points" 0 OK
+check -t 5 -E -p "$ok" -p "$gone"
+common "-E, a vanished mount" 2 CRITICAL
+t_is "$(parsed text)" "FSPROBE CRITICAL - $gone is not a mount point" "-E, a vanished mount: first line"
+check -t 5 -E -p "$hang/dir"
+common "-E, a path inside a hung mount" 2 CRITICAL
+t_le "$ELAPSED_MS" 3000 "-E, a path inside a hung mount: decided from the mount table, not after -t 5"
+check -t 5 --exact-match -p /nonexistent/x
+common "--exact-match, a missing path" 2 CRITICAL
+plugin "$FSPROBE" --nagios --exact-match --state-dir "$T_DIR/state" "$ok" "$gone"
+common "fsprobe --nagios --exact-match, a vanished mount" 2 CRITICAL
+
 # ---- fsprobe --nagios with fsprobe's own options
 plugin "$FSPROBE" --nagios --state-dir "$T_DIR/state" --timeout 2s "${all[@]}"
 common "fsprobe --nagios" 2 CRITICAL
