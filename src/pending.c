@@ -187,11 +187,11 @@ static void acquire_run(int fd, const struct id_at *o, size_t a, size_t b, struc
 
 void pending_acquire_many(int fd, const uint32_t *keys, size_t n, int *ret, struct pending_info *ret_busy)
 {
-	_cleanup_free_ struct id_at *o = calloc(MAX(n, 1U), sizeof(*o));
+	_cleanup_free_ struct id_at *o = calloc(MAX(n, 1U), sizeof(*o)), *u = calloc(MAX(n, 1U), sizeof(*u));
 	_cleanup_free_ struct pending_slot *run = calloc(MAX(n, 1U), sizeof(*run));
-	size_t a, b;
+	size_t a, b, m = 0;
 
-	if (!o || !run) {
+	if (!o || !u || !run) {
 		for (size_t i = 0; i < n; i++)
 			ret[i] = pending_acquire(fd, keys[i], &ret_busy[i]);
 		return;
@@ -199,12 +199,24 @@ void pending_acquire_many(int fd, const uint32_t *keys, size_t n, int *ret, stru
 	for (size_t i = 0; i < n; i++)
 		o[i] = (struct id_at){ keys[i], i };
 	qsort(o, n, sizeof(*o), id_at_cmp);
-	for (a = 0; a < n; a = b) {
-		/* a key twice (bind mounts) ends a run: the second lock is
-		 * this description's own again, and succeeds */
-		for (b = a + 1; b < n && o[b].id == o[b - 1].id + 1; b++)
+	/* Bind mounts of one file system share its slot: locked once, for the
+	 * first of them, the others given its result (10,000 binds of one
+	 * tmpfs are one lock, not 10,000). */
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || o[i].id != o[i - 1].id)
+			u[m++] = o[i];
+	for (a = 0; a < m; a = b) {
+		for (b = a + 1; b < m && u[b].id == u[b - 1].id + 1; b++)
 			;
-		acquire_run(fd, o, a, b, run, ret, ret_busy);
+		acquire_run(fd, u, a, b, run, ret, ret_busy);
+	}
+	for (size_t i = 1, first = 0; i < n; i++) {
+		if (o[i].id != o[first].id) {
+			first = i;
+			continue;
+		}
+		ret[o[i].at] = ret[o[first].at];
+		ret_busy[o[i].at] = ret_busy[o[first].at];
 	}
 }
 

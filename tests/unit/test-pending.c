@@ -56,6 +56,23 @@ int main(void)
 	is_int(pending_acquire(a, 55, &busy), 0, "a takes 55 after it");
 	is_int(pending_acquire(a, UINT32_MAX, &busy), -EBUSY, "the last slot is still b's");
 
+	/* Bind mounts of one file system: one slot, every one of them told */
+	{
+		uint32_t dup[4] = { 60, 61, 60, 60 };
+		int dret[4];
+		struct pending_info dbusy[4];
+
+		is_int(pending_acquire(a, 60, &busy), 0, "a takes 60");
+		pending_acquire_many(b, dup, 4, dret, dbusy);
+		ok(dret[0] == -EBUSY && dret[2] == -EBUSY && dret[3] == -EBUSY,
+		   "many: 60 three times, busy for each");
+		ok(dbusy[2].pid == getpid() && dbusy[3].pid == getpid(), "many: each told the holder");
+		is_int(dret[1], 0, "many: 61 taken");
+		uint32_t r61 = 61;
+		(void)pending_release_many(b, &r61, 1);
+		(void)pending_release(a, 60);
+	}
+
 	/* A slot lives as long as the description: closing it frees all. */
 	close(b);
 	is_int(pending_acquire(a, UINT32_MAX, &busy), 0, "b closed: its slots are free");
