@@ -85,6 +85,24 @@ mount_client() { # mount_client NS SUBNET
     inns "$1" mount -t nfs4 -o vers=4.2,hard "$2.1:$EXPORT" "$M" && log "$1: mounted $2.1:$EXPORT on $M"
 }
 
+# fsp_in NS NAME [ARGS...]: lib.sh's fsp (io_uring, 5 s) in client NS,
+# its assertions labelled with NS.
+fsp_in() {
+    local ns=$1 name=$2
+    shift 2
+    wrap "$ns"
+    fsp "$name" uring 5s "$@"
+    ENGINE=$ns
+}
+
+# mount_and_loop [WHAT]: both clients mount the export and start their loops.
+mount_and_loop() {
+    mount_client nsA 10.99.1 || fail "setup: mount${1:-} in nsA"
+    mount_client nsB 10.99.2 || fail "setup: mount${1:-} in nsB"
+    loop_start nsA
+    loop_start nsB
+}
+
 # fsprobe in a client's namespaces: FSPROBE as lib.sh's fsp runs it, with
 # its own state directory (lease counters kept between runs).
 wrap() { # wrap NS: sets FSPROBE to a wrapper for NS
@@ -116,16 +134,11 @@ done
 note "nfs.nfs4_unique_id='$(cat /sys/module/nfs/parameters/nfs4_unique_id)' hostname=$(hostname)"
 
 # ---------------------------------------------------------------- 1: same identity
-mount_client nsA 10.99.1 || fail "setup: mount in nsA"
-mount_client nsB 10.99.2 || fail "setup: mount in nsB"
-loop_start nsA
-loop_start nsB
+mount_and_loop
 
 CASE="same identity, first run"
 for ns in nsA nsB; do
-    wrap "$ns"
-    fsp "same1-$ns" uring 5s
-    ENGINE=$ns
+    fsp_in "$ns" "same1-$ns"
     expect_on_time
     # The warning needs no probe: it is there whatever the statx did.
     expect_field "$M" warning 'hostname-only-identity(,lease-churn)?'
@@ -151,10 +164,8 @@ done
 sleep "$CHURN_WAIT"
 CASE="same identity, after ${CHURN_WAIT}s of I/O"
 for ns in nsA nsB; do
-    wrap "$ns"
     note "$ns counters (EXCHANGE_ID CREATE_SESSION DESTROY_SESSION): $(counters "$ns")"
-    fsp "same2-$ns" uring 5s
-    ENGINE=$ns
+    fsp_in "$ns" "same2-$ns"
     # a statx may fail while the lease is being taken back: 1 is possible
     if [ "$RC" = 0 ] || [ "$RC" = 1 ]; then
         pass "$ns: exit status $RC ($CASE)"
@@ -172,8 +183,7 @@ for ns in nsA nsB; do
         expect_field "$M" detail 'lease-churn: the NFSv4 client established its lease [0-9]+ times in .*'
     fi
     inns "$ns" cat /proc/self/mountstats > "$OUT/mountstats-$ns-$(uname -r)-2.txt"
-    fsp "same2-nagios-$ns" uring 5s --nagios
-    ENGINE=$ns
+    fsp_in "$ns" "same2-nagios-$ns" --nagios
     # WARNING names it on the first line; CRITICAL (the statx hung as well)
     # leads with the hang and names the churn in the mount's long line.
     if [[ $(head -1 "$RUN.json") =~ ^FSPROBE\ WARNING\ -\ .*lease-churn ]] ||
@@ -232,16 +242,11 @@ for ns in nsA nsB; do
     inns "$ns" sh -c "echo fsvm-$ns-$(cut -c1-8 /proc/sys/kernel/random/uuid) > /sys/fs/nfs/net/nfs_client/identifier"
     note "$ns identifier: $(inns "$ns" cat /sys/fs/nfs/net/nfs_client/identifier)"
 done
-mount_client nsA 10.99.1 || fail "setup: mount again in nsA"
-mount_client nsB 10.99.2 || fail "setup: mount again in nsB"
-loop_start nsA
-loop_start nsB
+mount_and_loop " again"
 
 CASE="an identifier each, first run"
 for ns in nsA nsB; do
-    wrap "$ns"
-    fsp "unique1-$ns" uring 5s
-    ENGINE=$ns
+    fsp_in "$ns" "unique1-$ns"
     expect_rc 0
     expect_field "$M" status ok
     expect_field "$M" warning null
@@ -250,10 +255,8 @@ done
 sleep "$CHURN_WAIT"
 CASE="an identifier each, after ${CHURN_WAIT}s of I/O"
 for ns in nsA nsB; do
-    wrap "$ns"
     note "$ns counters (EXCHANGE_ID CREATE_SESSION DESTROY_SESSION): $(counters "$ns")"
-    fsp "unique2-$ns" uring 5s
-    ENGINE=$ns
+    fsp_in "$ns" "unique2-$ns"
     expect_rc 0
     expect_field "$M" warning null
     expect_field "$M" detail null

@@ -11,6 +11,8 @@
 # KillMode=process.
 #
 # Scenarios (the shipped daemon: --interval 15s --timeout 5s, WatchdogSec=30s):
+#   0 without node_exporter's directory the daemon starts, and logs
+#     that it cannot write the textfile.
 #   1 start: systemctl start returns once the daemon says READY=1; the main
 #     process runs with the sandbox in force (own mount namespace with /etc
 #     read-only, seccomp, no_new_privs, bounding set DAC_OVERRIDE and
@@ -147,14 +149,29 @@ for f in /host/contrib/*.service /host/contrib/*.timer; do
 done
 SHIPPED_EXEC=$(sed -n 's/^ExecStart=//p' "/etc/systemd/system/$U")
 note "ExecStart=$SHIPPED_EXEC"
-# what Debian's prometheus-node-exporter package creates
-mkdir -p /var/lib/prometheus/node-exporter
 modprobe fuse
 grep -q ' /sys/fs/fuse/connections ' /proc/self/mountinfo ||
     mount -t fusectl fusectl /sys/fs/fuse/connections
 mnt nfs4 127.0.0.1:/hard "$MNT/hard" "$NFS_HARD"
 fuse_start fuse
 systemctl daemon-reload
+
+# ---------------------------------------------------------------- 0: no textfile directory
+# node_exporter not installed: the daemon starts all the same and says why
+# there is no textfile.
+CASE="no node_exporter directory"
+if start_unit; then
+    pass "systemctl start returned, the daemon said READY=1 ($CASE)"
+else
+    fail "systemctl start ($CASE)"
+    note "$(systemctl status --no-pager "$U" 2>&1 | tail -n 10)"
+fi
+check "journal: cannot write the textfile (ENOENT)" \
+    wait_for 20 sh -c "journalctl -u $U -o cat | grep -q '^cannot write $PROM: No such file or directory'"
+expect_unit "$U" ActiveState active
+systemctl stop "$U"
+# what Debian's prometheus-node-exporter package creates
+mkdir -p /var/lib/prometheus/node-exporter
 
 # ---------------------------------------------------------------- 1: start
 CASE="start"
