@@ -160,6 +160,20 @@ systemctl daemon-reload
 # node_exporter not installed: the daemon starts all the same and says why
 # there is no textfile.
 CASE="no node_exporter directory"
+# Why the shipped unit has the "-": without it systemd cannot set up the
+# namespace and does not start the daemon at all.
+dropin strict-rw $'ReadWritePaths=\nReadWritePaths=/var/lib/prometheus/node-exporter'
+if timeout 60 systemctl start "$U" 2> /dev/null; then
+    fail "without the '-', a missing ReadWritePaths= directory fails the start ($CASE)"
+    systemctl stop "$U"
+else
+    pass "without the '-', a missing ReadWritePaths= directory fails the start ($CASE)"
+    note "ExecMainStatus=$(unit_prop "$U" ExecMainStatus) Result=$(unit_prop "$U" Result)"
+fi
+# Restart=on-failure would try again in 5 s: stop cancels that
+systemctl stop "$U"
+systemctl reset-failed "$U" 2> /dev/null
+dropin strict-rw ""
 if start_unit; then
     pass "systemctl start returned, the daemon said READY=1 ($CASE)"
 else
