@@ -139,16 +139,7 @@ static void job_finish(struct helper *h, uint32_t slot)
 	struct helper_job *hj = h->slots[slot];
 
 	if (hj->locked) {
-		if (h->nrelease == h->release_cap) {
-			size_t cap = h->release_cap ? h->release_cap * 2 : 256;
-			uint32_t *r = reallocarray(h->release, cap, sizeof(*r));
-
-			if (r) {
-				h->release = r;
-				h->release_cap = cap;
-			}
-		}
-		if (h->nrelease < h->release_cap)
+		if (ARRAY_RESERVE(h->release, h->release_cap, h->nrelease + 1) == 0)
 			h->release[h->nrelease++] = hj->key;
 		else
 			(void)pending_release(h->pending_fd, hj->key);
@@ -403,16 +394,9 @@ static void take_request(void *userdata, const struct probe_request *rq, const u
 	hj->first_child = hj->next_sibling = -1;
 	/* Submitted with the rest of what this read brought (submit_many()),
 	 * a whole cycle of the daemon at once. */
-	if (h->ntaken == h->taken_cap) {
-		size_t cap = h->taken_cap ? h->taken_cap * 2 : 256;
-		uint32_t *t = reallocarray(h->taken, cap, sizeof(*t));
-
-		if (!t) {
-			submit(h, slot);
-			return;
-		}
-		h->taken = t;
-		h->taken_cap = cap;
+	if (ARRAY_RESERVE(h->taken, h->taken_cap, h->ntaken + 1) < 0) {
+		submit(h, slot);
+		return;
 	}
 	h->taken[h->ntaken++] = slot;
 }
