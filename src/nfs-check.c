@@ -25,6 +25,20 @@ static bool options_say_v4(const char *opts, unsigned *ret_minor)
 	return false;
 }
 
+struct churn_sample nfs_churn_sample(const struct mountstats_entry *e, uint64_t at_ns)
+{
+	return (struct churn_sample){
+		.at_ns = at_ns,
+		/* NFSv4.1+ establishes with EXCHANGE_ID and CREATE_SESSION,
+		 * NFSv4.0 with SETCLIENTID and its CONFIRM; the other pair
+		 * stays 0. */
+		.establish = e->op[MOUNTSTATS_EXCHANGE_ID].ops + e->op[MOUNTSTATS_CREATE_SESSION].ops +
+			     e->op[MOUNTSTATS_SETCLIENTID].ops + e->op[MOUNTSTATS_SETCLIENTID_CONFIRM].ops,
+		.destroy = e->op[MOUNTSTATS_DESTROY_SESSION].ops,
+		.age_s = e->have_age ? e->age_s : CHURN_AGE_UNKNOWN,
+	};
+}
+
 bool nfs_check_candidate(const char *fstype, const char *fs_options)
 {
 	if (streq(fstype, "nfs4"))
@@ -92,16 +106,7 @@ void nfs_check_mount(const struct nfs_context *c, const struct mount_entry *e, c
 		h.have_counters = true;
 		for (int op = 0; op < _MOUNTSTATS_OP_MAX; op++)
 			h.counters[op] = se->op[op].ops;
-		s = (struct churn_sample){
-			.at_ns = now_ns,
-			/* NFSv4.1+ establishes with EXCHANGE_ID and
-			 * CREATE_SESSION, NFSv4.0 with SETCLIENTID and its
-			 * CONFIRM; the other pair stays 0. */
-			.establish = h.counters[MOUNTSTATS_EXCHANGE_ID] + h.counters[MOUNTSTATS_CREATE_SESSION] +
-				     h.counters[MOUNTSTATS_SETCLIENTID] + h.counters[MOUNTSTATS_SETCLIENTID_CONFIRM],
-			.destroy = h.counters[MOUNTSTATS_DESTROY_SESSION],
-			.age_s = se->have_age ? se->age_s : CHURN_AGE_UNKNOWN,
-		};
+		s = nfs_churn_sample(se, now_ns);
 		if (w)
 			churn_observe(w, &s, c->o->churn_threshold, &h.churn);
 		if (h.churn.churn)

@@ -34,6 +34,10 @@ struct nfs_context {
 	struct nfs_identity_facts facts;
 };
 
+/* The lease-churn sample of a mount's mountstats entry, observed at at_ns
+ * (CLOCK_MONOTONIC). */
+struct churn_sample nfs_churn_sample(const struct mountstats_entry *e, uint64_t at_ns);
+
 /* Whether a mount of this type may be NFSv4, before mountstats is read:
  * "nfs4", or "nfs" with vers=4 in its options (or options unknown). */
 bool nfs_check_candidate(const char *fstype, const char *fs_options);

@@ -18,6 +18,7 @@
 #include "lease-churn.h"
 #include "macro.h"
 #include "mountstats.h"
+#include "nfs-check.h"
 #include "tap.h"
 
 #ifndef TOP_SRCDIR
@@ -115,18 +116,6 @@ struct recorded {
 	uint64_t create_session_errors[2];
 };
 
-/* The sample the lease-churn check takes of an entry (see nfs-check.c). */
-static struct churn_sample sample_of(const struct mountstats_entry *e)
-{
-	return (struct churn_sample){
-		.at_ns = e->age_s * NSEC_PER_SEC,
-		.establish = e->op[MOUNTSTATS_EXCHANGE_ID].ops + e->op[MOUNTSTATS_CREATE_SESSION].ops +
-			     e->op[MOUNTSTATS_SETCLIENTID].ops + e->op[MOUNTSTATS_SETCLIENTID_CONFIRM].ops,
-		.destroy = e->op[MOUNTSTATS_DESTROY_SESSION].ops,
-		.age_s = e->age_s,
-	};
-}
-
 static void recorded(const struct recorded *r)
 {
 	struct churn_window w = {};
@@ -159,7 +148,8 @@ static void recorded(const struct recorded *r)
 		is_int(e->op[MOUNTSTATS_DESTROY_SESSION].ops, r->destroy_session[k], "%s: DESTROY_SESSION", name);
 		is_int(e->op[MOUNTSTATS_SETCLIENTID].ops, 0, "%s: SETCLIENTID (NFSv4.0 only) 0", name);
 		{
-			struct churn_sample cs = sample_of(e);
+			/* observed as often as the mount's age says */
+			struct churn_sample cs = nfs_churn_sample(e, e->age_s * NSEC_PER_SEC);
 
 			churn_observe(&w, &cs, CHURN_DEFAULT_THRESHOLD, &v);
 		}
