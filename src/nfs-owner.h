@@ -22,10 +22,12 @@
  * <nodename> is the UTS nodename of the process that created the client
  * (rpc_new_client() copies utsname()->nodename into cl_nodename), the
  * server address is rpc_peeraddr2str(RPC_DISPLAY_ADDR), which mountinfo
- * shows as the "addr=" option of the mount. Kernels before 5.3 used the
- * module parameter only (no per-namespace identifier) and kernels before
- * about 4.x put the client's IP address and the transport in the 4.0
- * string: for those the hash is not the owner string's.
+ * shows as the "addr=" option of the mount. Kernels before 5.3 have no
+ * per-namespace identifier, and older ones (Linux 3.x) put the client's
+ * and the server's addresses and the transport in the 4.0 string: for
+ * those the hash is not the owner string's. Every format above was checked
+ * against the names Linux 6.1's nfsd recorded from Linux 6.1 clients
+ * (/proc/fs/nfsd/clients/N/info, the VM suite's identity boot).
  *
  * Pure string work: never touches a file. */
 #pragma once
