@@ -249,6 +249,9 @@ else
 fi
 for i in $(seq 40); do grep -q 'warning="lease-churn"} 1' "$PROM" 2>/dev/null && break; sleep 0.05; done
 t_is "$(grep -c "warning=\"lease-churn\"} 1" "$PROM")" 1 "daemon: textfile has the churn"
+t_is "$(grep '^fsprobe_nfs_client_info' "$PROM")" \
+	"fsprobe_nfs_client_info{identity_source=\"hostname\",nfs_version=\"4.2\",owner_hash=\"$(owner_hash "Linux NFSv4.2 localhost")\"} 1" \
+	"daemon: textfile has the client's owner hash"
 identity "4c1f9a2e0b7d" "" localhost
 if wait_log 5 "^fsprobe: $NFS: NFSv4 warning hostname-only-identity,lease-churn -> lease-churn "; then
 	t_pass "daemon: the identity warning's end logged"
