@@ -7,7 +7,8 @@
 # one at a mount point with spaces and quotes.
 . "$(dirname "$0")/../lib.sh"
 t_require_fuse
-perl -MMonitoring::Plugin::Performance -e 1 2>/dev/null || t_skip_all "libmonitoring-plugin-perl not installed"
+perl -MMonitoring::Plugin::Performance -e 1 2>/dev/null ||
+	t_missing "Monitoring::Plugin not installed (Debian package libmonitoring-plugin-perl)"
 CHECK=${CHECK_FSPROBE:-$(dirname "$FSPROBE")/check_fsprobe}
 PARSE=$(dirname "$0")/../helpers/nagios-parse.pl
 if [ ! -x "$CHECK" ]; then echo "Bail out! $CHECK not built (make creates it)"; exit 1; fi
