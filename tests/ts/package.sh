@@ -27,6 +27,9 @@ unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
 export DEB_BUILD_OPTIONS="parallel=2"
 
 V=$(sed -n 's/^PACKAGE_VERSION = //p' "$TOP_BUILDDIR/Makefile")
+# where this Debian puts units (/lib on 12, /usr/lib later)
+U=$(pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null)
+U=${U:-/usr/lib/systemd/system}
 ARCH=$(dpkg --print-architecture)
 SRC=$T_DIR/fsprobe-$V
 
@@ -59,8 +62,7 @@ missing=
 for f in /usr/bin/fsprobe \
 	/usr/lib/nagios/plugins/check_fsprobe-\>../../../bin/fsprobe \
 	/usr/share/man/man1/fsprobe.1.gz \
-	/lib/systemd/system/fsprobe.service /lib/systemd/system/fsprobe-textfile.service \
-	/lib/systemd/system/fsprobe-textfile.timer \
+	"$U/fsprobe.service" "$U/fsprobe-textfile.service" "$U/fsprobe-textfile.timer" \
 	/usr/share/bash-completion/completions/fsprobe \
 	/usr/share/doc/fsprobe/copyright /usr/share/doc/fsprobe/changelog.gz \
 	/usr/share/doc/fsprobe/examples/prometheus/fsprobe-rules.yml \
@@ -90,10 +92,10 @@ rc=$?
 t_like "$rc" '^[012]$' "/usr/lib/nagios/plugins/check_fsprobe -t 2: a plugin's exit status ($rc)"
 t_like "$(head -n 1 "$T_DIR/out")" '^FSPROBE (OK|WARNING|CRITICAL) - ' "... and its FSPROBE line"
 units="fsprobe.service fsprobe-textfile.service fsprobe-textfile.timer"
-(cd /lib/systemd/system && SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=no $units) >"$T_DIR/verify.out" 2>&1
+(cd "$U" && SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=no $units) >"$T_DIR/verify.out" 2>&1
 t_is "$?" 0 "systemd-analyze verify the installed units"
 t_is "$(grep -v 'Unit .* not found\|Failed to prepare filename' "$T_DIR/verify.out")" "" "systemd-analyze: no complaint"
-t_is "$(sed -n 's/^ExecStart=\([^ ]*\) .*/\1/p' /lib/systemd/system/fsprobe.service)" /usr/bin/fsprobe \
+t_is "$(sed -n 's/^ExecStart=\([^ ]*\) .*/\1/p' "$U/fsprobe.service")" /usr/bin/fsprobe \
 	"fsprobe.service runs /usr/bin/fsprobe"
 t_is "$(find /etc/systemd/system -name 'fsprobe*' 2>/dev/null | tr '\n' ' ')" "" "no unit is enabled"
 t_is "$(bash --norc --noprofile -c '. /usr/share/bash-completion/bash_completion; . /usr/share/bash-completion/completions/fsprobe; complete -p fsprobe')" \
