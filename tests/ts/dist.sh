@@ -58,9 +58,9 @@ for f in $(make -s --no-print-directory -C "$TOP_BUILDDIR" print-host-tests 2>/d
 done
 t_is "$missing" "" "every unit and scenario test"
 # every file of the project, when this runs from a git checkout; only the
-# repository's own files (.gitignore, CI's entry point) stay out
+# repository's own dot files (.gitignore, .ci/ of CI) stay out
 if git -C "$TOP_SRCDIR" rev-parse --git-dir >/dev/null 2>&1; then
-	git -C "$TOP_SRCDIR" ls-files | grep -v '^\.gitignore$\|^\.ci/' | sort > "$T_DIR/tracked"
+	git -C "$TOP_SRCDIR" ls-files | grep -v '^\.' | sort > "$T_DIR/tracked"
 	t_is "$(comm -23 "$T_DIR/tracked" "$T_DIR/files" | tr '\n' ' ')" "" \
 		"every file of the project ($(wc -l < "$T_DIR/tracked") tracked) is in the tarball"
 else
