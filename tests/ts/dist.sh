@@ -46,6 +46,8 @@ for f in configure Makefile.in build-aux/tap-driver.sh m4/.keep autogen.sh \
 	grep -qxF "$f" "$T_DIR/files" || missing="$missing $f"
 done
 t_is "$missing" "" "the tarball has the build system, every suite's scripts, contrib/ and debian/"
+t_is "$(sed -n '1s/^fsprobe (\([^)]*\)).*/\1/p' "$SRC/debian/changelog")" "$V" \
+	"debian/changelog's version is the release's"
 t_is "$(grep -c '^tests/fuzz/corpus/' "$T_DIR/files")" \
 	"$(cd "$TOP_SRCDIR" && find tests/fuzz/corpus -type f | wc -l)" "the whole fuzz corpus"
 t_is "$(grep -c '^tests/unit/files/' "$T_DIR/files")" \
