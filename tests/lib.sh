@@ -49,6 +49,7 @@ t_le() {
 # - t_missing REASON: something the test command installs or builds
 #   (scripts/deps.sh --test, make check) is not there. That is a broken
 #   setup, not a property of the machine: the file fails, CI or not.
+# Both end the file at once: call them before its first assertion.
 t_skip_all() {
 	if [ "${CI:-}" = true ]; then
 		echo "Bail out! required facility missing in CI: $*"
