@@ -6,8 +6,8 @@
 # timer, and the Nagios and Icinga 2 command lines use only options
 # check_fsprobe accepts. Needs no mounts of its own.
 . "$(dirname "$0")/../lib.sh"
-command -v promtool >/dev/null || t_skip_all "promtool not installed (Debian package prometheus)"
-command -v systemd-analyze >/dev/null || t_skip_all "systemd-analyze not installed (Debian package systemd)"
+t_require_installed prometheus promtool
+t_require_installed systemd systemd-analyze
 CHECK=${CHECK_FSPROBE:-$(dirname "$FSPROBE")/check_fsprobe}
 C=$(cd "$(dirname "$0")/../../contrib" && pwd)
 t_init
