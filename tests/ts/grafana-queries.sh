@@ -23,12 +23,18 @@
 t_require_root
 t_require_fuse
 t_require_jq
-PROMETHEUS=$(command -v prometheus) || t_skip_all "prometheus not installed (Debian package prometheus)"
-NODE_EXPORTER=$(command -v prometheus-node-exporter || command -v node_exporter) ||
-	t_skip_all "node_exporter not installed (Debian package prometheus-node-exporter)"
-command -v curl >/dev/null || t_skip_all "curl not installed"
+t_require_installed prometheus prometheus
+t_require_installed prometheus-node-exporter prometheus-node-exporter
+t_require_installed curl curl
+PROMETHEUS=$(command -v prometheus)
+NODE_EXPORTER=$(command -v prometheus-node-exporter)
 DASH=$(cd "$(dirname "$0")/../../contrib/grafana" && pwd)/fsprobe-fleet.json
 t_init
+# the clones' NFS mount (see above); skips come before any assertion
+NFS=$T_DIR/nfs
+mkdir -p "$NFS"
+mount -t tmpfs fsprobe-grafana-nfs "$NFS" || t_skip_all "cannot mount a tmpfs"
+t_add_mount "$NFS"
 
 # ---- the dashboard file itself
 jq -e . "$DASH" > /dev/null
@@ -53,10 +59,6 @@ fuse_host
 t_is "$RC" 1 "fuse-host: fsprobe wrote its textfile (exit status 1: a mount is hung)"
 
 # ---- hosts nfs-clone-1 and -2: the NFSv4.2 mount of fixture files
-NFS=$T_DIR/nfs
-mkdir -p "$NFS"
-mount -t tmpfs fsprobe-grafana-nfs "$NFS" || t_skip_all "cannot mount a tmpfs"
-t_add_mount "$NFS"
 id_of() { awk -v t="$1" '$5 == t { id = $1 } END { print id }' /proc/self/mountinfo; }
 ROOT_ID=$(id_of /) NFS_ID=$(id_of "$NFS")
 MI=$T_DIR/mountinfo
