@@ -108,15 +108,15 @@ mount_client() { # mount_client NS SUBNET [VERSION]
 # nfsd_owners: "HASH<TAB>NAME" for every client nfsd knows, NAME as nfsd
 # prints it (seq_quote_mem(): bytes outside printable ASCII, the quote
 # and the backslash as \xHH), HASH the first 16 hex digits of the SHA-256
-# of the bytes themselves.
+# of the bytes themselves. The names are read by one process at once:
+# clients stealing each other's lease replace their records faster than a
+# process per file reads them in this VM (seen: every file gone by then).
 nfsd_owners() {
-    local f esc
-    for f in /proc/fs/nfsd/clients/*/info; do
-        [ -e "$f" ] || continue
-        esc=$(sed -n 's/^name: "\(.*\)"$/\1/p' "$f")
-        [ -n "$esc" ] || continue
-        printf '%s\t%s\n' "$(printf '%b' "$esc" | sha256sum | cut -c1-16)" "$esc"
-    done
+    local esc
+    grep -h '^name: "' /proc/fs/nfsd/clients/*/info 2> /dev/null | sed 's/^name: "\(.*\)"$/\1/' | sort -u |
+        while IFS= read -r esc; do
+            printf '%s\t%s\n' "$(printf '%b' "$esc" | sha256sum | cut -c1-16)" "$esc"
+        done
 }
 # expect_owner WHO HASH NAME: fsprobe's client_owner_hash HASH is that of
 # NAME (the kernel's format, written as nfsd escapes it), and nfsd has a
@@ -136,7 +136,7 @@ expect_owner() {
     fi
     # Clients that steal each other's lease come and go in nfsd's table
     # (each EXCHANGE_ID with the other's verifier replaces the record):
-    # seen missing at one look, so look for up to 10 s.
+    # look for up to 10 s.
     for i in $(seq 20); do
         nfsd_owners | grep -qxF "$want	$3" && break
         sleep 0.5
