@@ -122,7 +122,7 @@ nfsd_owners() {
 # NAME (the kernel's format, written as nfsd escapes it), and nfsd has a
 # client of that name
 expect_owner() {
-    local want i
+    local want i seen
     want=$(printf '%b' "$3" | sha256sum | cut -c1-16)
     if [ "$2" = "$want" ]; then
         pass "$1: client_owner_hash $2 is that of \"$3\" ($CASE)"
@@ -137,11 +137,13 @@ expect_owner() {
     # Clients that steal each other's lease come and go in nfsd's table
     # (each EXCHANGE_ID with the other's verifier replaces the record):
     # look for up to 10 s.
+    seen=
     for i in $(seq 20); do
-        nfsd_owners | grep -qxF "$want	$3" && break
+        nfsd_owners | grep -qxF "$want	$3" && { seen=$i; break; }
         sleep 0.5
     done
-    if nfsd_owners | grep -qxF "$want	$3"; then
+    if [ -n "$seen" ]; then
+        [ "$seen" = 1 ] || note "nfsd's record of \"$3\" seen at look $seen"
         pass "$1: nfsd received the owner string \"$3\" ($CASE)"
     else
         fail "$1: nfsd received the owner string \"$3\" ($CASE)"
