@@ -12,8 +12,9 @@ build="build-essential autoconf automake pkg-config liburing-dev libmount-dev li
 # The monitoring integrations are checked by their real consumers:
 # promtool (prometheus), node_exporter, Monitoring::Plugin, check_disk
 # (monitoring-plugins-basic) side by side with check_fsprobe, curl for the
-# scrape, systemd-analyze for the units in contrib/.
-test="libfuse3-dev fuse3 jq procps psmisc prometheus prometheus-node-exporter libmonitoring-plugin-perl monitoring-plugins-basic curl systemd valgrind clang libclang-rt-dev"
+# scrape, systemd-analyze for the units in contrib/, icinga2 and its ITL
+# for the CheckCommand.
+test="libfuse3-dev fuse3 jq procps psmisc prometheus prometheus-node-exporter libmonitoring-plugin-perl monitoring-plugins-basic icinga2-common icinga2-bin curl systemd valgrind clang libclang-rt-dev"
 
 pkgs=$build
 [ "${1:-}" = --test ] && pkgs="$pkgs $test"
