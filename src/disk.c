@@ -164,6 +164,9 @@ static bool filtered_out(const struct disk_options *o, const struct mount_filter
 {
 	if (o->local && !o->stat_remote && df_is_remote(m))
 		return true;
+	/* check_disk leaves CD-ROMs out unless asked for with -N */
+	if (streq(m->fstype, "iso9660") && !mounts_type_in(flt->types, m->fstype))
+		return true;
 	if (mounts_type_in(flt->exclude_types, m->fstype))
 		return true;
 	for (char **d = o->exclude_devices; d && *d; d++)

@@ -10,8 +10,8 @@
 # counterpart and are left out of the comparison.
 #
 # Then the point of it all: a FUSE mount whose daemon stopped reading.
-# check_disk blocks in stat() until it is killed; check_fsprobe answers
-# CRITICAL within -t.
+# check_disk blocks in stat() until it is killed, its -t notwithstanding;
+# check_fsprobe answers CRITICAL within -t.
 . "$(dirname "$0")/../lib.sh"
 t_require_root
 CHECK_DISK=${CHECK_DISK:-/usr/lib/nagios/plugins/check_disk}
@@ -183,9 +183,9 @@ if [ -c /dev/fuse ] && [ -x "${TESTFS:-}" ]; then
 	# can be run under timeout -s KILL.
 	kill -STOP "$(fuse_pid stopped)"
 	t0=$(t_now_us)
-	{ timeout -s KILL 4 "$CHECK_DISK" -w 20% -c 10% -p "$b" -p "$m" >"$T_DIR/cd.out" 2>&1; rc=$?; } 2>/dev/null
+	{ timeout -s KILL 4 "$CHECK_DISK" -t 2 -w 20% -c 10% -p "$b" -p "$m" >"$T_DIR/cd.out" 2>&1; rc=$?; } 2>/dev/null
 	ms=$((($(t_now_us) - t0) / 1000))
-	t_is "$rc" 137 "hung mount: check_disk had to be killed (answered nothing in 4 s)"
+	t_is "$rc" 137 "hung mount: check_disk -t 2 had to be killed (answered nothing in 4 s)"
 	t_note "check_disk: rc $rc after $ms ms: $(head -c 200 "$T_DIR/cd.out")"
 	t0=$(t_now_us)
 	"$CHECK" --state-dir "$T_DIR/state" -t 2 -w 20% -c 10% -p "$b" -p "$m" >"$T_DIR/cf.out" 2>&1

@@ -344,7 +344,8 @@ static void test_select(void)
 		   "30 21 0:40 / /srv/a rw - nfs4 srv:/a rw,vers=4.2,hard\n"
 		   "31 21 0:41 / /srv/b rw - tmpfs cdtest_b rw\n"
 		   "32 21 0:42 / /mnt/x rw - fuse.sshfs me@host:/ rw\n"
-		   "33 21 0:43 / /srv/b rw - tmpfs cdtest_b2 rw\n");
+		   "33 21 0:43 / /srv/b rw - tmpfs cdtest_b2 rw\n"
+		   "34 21 0:44 / /media/cd ro - iso9660 /dev/sr0 ro\n");
 	fclose(f);
 	if (mounts_load(mi, &t) < 0) {
 		ok(false, "mountinfo fixture loads");
@@ -361,6 +362,7 @@ static void test_select(void)
 	selects(&t, "-w 1 -L", "/,/proc,/srv/a,/srv/b,/mnt/x", "-L: network mounts kept, for health only");
 	selects(&t, "-w 1 -X tmpfs -X proc", "/,/srv/a,/mnt/x", "-X");
 	selects(&t, "-w 1 -N nfs4", "/srv/a", "-N");
+	selects(&t, "-w 1 -N iso9660", "/media/cd", "iso9660 only when asked for, as check_disk");
 	selects(&t, "-w 1 -N nfs4 -p /mnt/x", "", "-N applies to -p paths too, as check_disk's filters");
 	selects(&t, "-w 1 -g g -N nfs4 -p /mnt/x", "/mnt/x", "but not to grouped paths");
 	selects(&t, "-w 1 -x cdtest_b2 -x /srv/a", "/,/proc,/mnt/x", "-x: a device or a mount point");
