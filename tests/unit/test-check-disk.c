@@ -22,6 +22,10 @@
 
 #define MiB 1048576.0
 
+/* argv strings must outlive the parse, as a process's argv does */
+static char *copies[256];
+static size_t ncopies;
+
 /* parse "ARGS...": args_parse_plugin() on a fresh struct, stdout (where
  * usage errors go as an UNKNOWN line) into line. */
 static int parse(struct args *a, char *line, size_t linesz, const char *argstr)
@@ -30,6 +34,8 @@ static int parse(struct args *a, char *line, size_t linesz, const char *argstr)
 	int argc = 1, r;
 	FILE *old = stdout, *mem = fmemopen(line, linesz, "w");
 
+	if (ncopies < ARRAY_SIZE(copies))
+		copies[ncopies++] = copy;
 	for (char *tok = strtok_r(copy, " ", &save); tok && argc < 63; tok = strtok_r(NULL, " ", &save))
 		argv[argc++] = tok;
 	argv[argc] = NULL;
@@ -41,7 +47,6 @@ static int parse(struct args *a, char *line, size_t linesz, const char *argstr)
 	fflush(mem);
 	stdout = old;
 	fclose(mem);
-	/* argv points into copy: kept until the process ends, as argv is */
 	return r;
 }
 
@@ -408,5 +413,7 @@ int main(void)
 		rmdir(dir);
 	} else
 		ok(false, "a temporary directory");
+	for (size_t i = 0; i < ncopies; i++)
+		free(copies[i]);
 	return tap_done();
 }
