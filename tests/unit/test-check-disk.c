@@ -350,34 +350,36 @@ static void test_select(void)
 		   "31 21 0:41 / /srv/b rw - tmpfs cdtest_b rw\n"
 		   "32 21 0:42 / /mnt/x rw - fuse.sshfs me@host:/ rw\n"
 		   "33 21 0:43 / /srv/b rw - tmpfs cdtest_b2 rw\n"
-		   "34 21 0:44 / /media/cd ro - iso9660 /dev/sr0 ro\n");
+		   "34 21 0:44 / /media/cd ro - iso9660 /dev/sr0 ro\n"
+		   "35 21 0:45 / /srv/dev rw - ext4 /dev/null rw\n");
 	fclose(f);
 	if (mounts_load(mi, &t) < 0) {
 		ok(false, "mountinfo fixture loads");
 		return;
 	}
 
-	selects(&t, "-w 1 -r ^/srv", "/srv/a,/srv/b", "-r: every mount point or device that matches");
+	selects(&t, "-w 1 -r ^/srv/[ab]", "/srv/a,/srv/b", "-r: every mount point or device that matches");
 	selects(&t, "-w 1 -R ^/SRV/B$", "/srv/b", "-R: ignoring case; stacked mounts once, the top one");
 	selects(&t, "-w 1 -r cdtest", "/srv/b", "-r: devices match too");
-	selects(&t, "-w 1 -r ^/srv -I CDTEST_B2", "/srv/a", "-I: drops what matches, device included");
-	selects(&t, "-w 1 -r ^/srv -i ^/srv/a$ -r ^/mnt", "/srv/b,/mnt/x", "-i drops only what was selected before it");
-	selects(&t, "-w 1", "/,/proc,/srv/a,/srv/b,/mnt/x", "no path: every mount point (sizes decide later)");
-	selects(&t, "-w 1 -l", "/,/proc,/srv/b", "-l: no network mounts (a ':' in the device, as check_disk)");
-	selects(&t, "-w 1 -L", "/,/proc,/srv/a,/srv/b,/mnt/x", "-L: network mounts kept, for health only");
-	selects(&t, "-w 1 -X tmpfs -X proc", "/,/srv/a,/mnt/x", "-X");
+	selects(&t, "-w 1 -r ^/srv/[ab] -I CDTEST_B2", "/srv/a", "-I: drops what matches, device included");
+	selects(&t, "-w 1 -r ^/srv -i ^/srv/a$ -r ^/mnt", "/srv/b,/srv/dev,/mnt/x", "-i drops only what was selected before it");
+	selects(&t, "-w 1", "/,/proc,/srv/a,/srv/b,/mnt/x,/srv/dev", "no path: every mount point (sizes decide later)");
+	selects(&t, "-w 1 -l", "/,/proc,/srv/b,/srv/dev", "-l: no network mounts (a ':' in the device, as check_disk)");
+	selects(&t, "-w 1 -L", "/,/proc,/srv/a,/srv/b,/mnt/x,/srv/dev", "-L: network mounts kept, for health only");
+	selects(&t, "-w 1 -X tmpfs -X proc", "/,/srv/a,/mnt/x,/srv/dev", "-X");
 	selects(&t, "-w 1 -N nfs4", "/srv/a", "-N");
 	selects(&t, "-w 1 -N iso9660", "/media/cd", "iso9660 only when asked for, as check_disk");
 	selects(&t, "-w 1 -N nfs4 -p /mnt/x", "", "-N applies to -p paths too, as check_disk's filters");
 	selects(&t, "-w 1 -g g -N nfs4 -p /mnt/x", "/mnt/x", "but not to grouped paths");
-	selects(&t, "-w 1 -x cdtest_b2 -x /srv/a", "/,/proc,/mnt/x", "-x: a device or a mount point");
+	selects(&t, "-w 1 -x cdtest_b2 -x /srv/a", "/,/proc,/mnt/x,/srv/dev", "-x: a device or a mount point");
+	selects(&t, "-w 1 -p /dev/null", "/srv/dev", "-p DEVICE: the mount of that device, as check_disk");
 	selects(&t, "-w 1 -p /srv/a/deep/file", "/srv/a", "-p: the mount holding a path, lexically inside a network mount");
 	selects(&t, "-w 1 -E -p /srv/a/deep", "2:/srv/a/deep not found", "-E: only mount points");
 	selects(&t, "-w 1 -E -p /mnt/x/", "/mnt/x", "-E: a trailing slash is the same mount point");
 	selects(&t, "-w 1 -p /srv/a -p /srv/a", "/srv/a", "a path given twice is one");
-	selects(&t, "-w 1 -p /srv/a -C", "/srv/a,/,/proc,/srv/b,/mnt/x",
+	selects(&t, "-w 1 -p /srv/a -C", "/srv/a,/,/proc,/srv/b,/mnt/x,/srv/dev",
 		"-C resets the selection: with no path after it, every mount, as check_disk");
-	selects(&t, "-w 1 -C -w 2 -p /srv/a", "/,/proc,/srv/a,/srv/b,/mnt/x", "-C with no path before: every mount");
+	selects(&t, "-w 1 -C -w 2 -p /srv/a", "/,/proc,/srv/a,/srv/b,/mnt/x,/srv/dev", "-C with no path before: every mount");
 	selects(&t, "-w 1 -r ^/nothing", "3:Regular expression did not match any path or disk - ^/nothing",
 		"a regex that matches nothing");
 	selects(&t, "-w 1 -r (", "3:Could not compile regular expression - *",
@@ -390,11 +392,11 @@ static void test_select(void)
 
 		(void)parse(&A, line, sizeof(line), "-w 1 -p /srv/a -C -w 5% -p /mnt/x -C -w 7");
 		is_int(disk_select(&A.disk, &A.filter, &t, &rep, &p, &fl), 0, "-C: thresholds per path");
-		ok(p.n == 5 && p.items[0].limits.free_units[DISK_WARN].end == 7 &&
+		ok(p.n == 6 && p.items[0].limits.free_units[DISK_WARN].end == 7 &&
 			   p.items[1].limits.free_units[DISK_WARN].end == 7 && p.items[2].limits.free_units[DISK_WARN].end == 7 &&
 			   !p.items[1].limits.free_pct[DISK_WARN].set,
 		   "the last thresholds, with no path after them, go to every mount, those selected before too (as check_disk)");
-		is_int((int)rep.nrows, 5, "a report row per mount to probe");
+		is_int((int)rep.nrows, 6, "a report row per mount to probe");
 		disk_plan_done(&p);
 		report_done(&rep);
 		args_done(&A);
