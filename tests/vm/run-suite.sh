@@ -138,7 +138,7 @@ make_share() {
     [ -n "$tfs" ] && [ -x "$tfs" ] && cp "$tfs" "$1/bin/testfs"
     # the shipped unit files, for the boot that runs them under systemd
     mkdir -p "$1/contrib"
-    cp "$here"/../../contrib/systemd/*.service "$here"/../../contrib/systemd/*.timer "$1/contrib/"
+    cp "$here"/../../contrib/systemd/*.service.in "$here"/../../contrib/systemd/*.timer "$1/contrib/"
     return 0
 }
 
