@@ -27,7 +27,6 @@ void args_done(struct args *a)
 	free(a->filter.types);
 	free(a->filter.exclude_types);
 	free(a->state_dir);
-	free(a->plugin_paths);
 	disk_options_done(&a->disk);
 }
 
@@ -911,7 +910,7 @@ int args_parse_plugin(int argc, char *argv[], struct args *a)
 				plugin_error("Must set -E before selecting paths");
 				return -EINVAL;
 			}
-			d->exact = a->exact_match = true;
+			d->exact = true;
 			break;
 		case 'x': {
 			size_t n = 0;

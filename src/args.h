@@ -43,10 +43,9 @@ struct args {
 	size_t nfiles;
 	struct nagios_options nagios;
 	const char *textfile;	/* --textfile: written atomically, not stdout */
-	char **plugin_paths;	/* check_fsprobe's -p and FILE arguments */
 	struct daemon_options daemon;
 	bool daemon_mode;
-	bool exact_match; /* --exact-match, check_fsprobe -E: FILEs are mount points */
+	bool exact_match; /* --exact-match: FILEs are mount points */
 	struct nfs_check_options nfs; /* NFSv4 client identity and lease churn */
 	struct disk_options disk; /* check_fsprobe: check_disk's command line */
 };
