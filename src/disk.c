@@ -9,6 +9,7 @@
 
 #include "cleanup.h"
 #include "df.h"
+#include "hashmap.h"
 #include "disk.h"
 #include "macro.h"
 #include "util.h"
@@ -75,20 +76,47 @@ void disk_plan_done(struct disk_plan *p)
 }
 
 /* check_disk's parameter list: a name is there once, and selecting it
- * again gives it the group and thresholds in force now. */
-static int plan_put(struct disk_plan *p, const char *name, size_t mount, const char *group,
+ * again gives it the group and thresholds in force now. Names are looked
+ * up by hash: every mount of a table of 60,000 is put, one by one. */
+struct plan_builder {
+	struct disk_plan p;
+	struct hashmap by_name; /* hash of name -> index in p.items */
+};
+
+static void plan_builder_done(struct plan_builder *b)
+{
+	disk_plan_done(&b->p);
+	hashmap_done(&b->by_name);
+}
+
+static int plan_reindex(struct plan_builder *b)
+{
+	hashmap_done(&b->by_name);
+	if (hashmap_init(&b->by_name, MAX(b->p.n, 16U)) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < b->p.n; i++)
+		if (hashmap_add(&b->by_name, hash_string(b->p.items[i].name), (ssize_t)i) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+static int plan_put(struct plan_builder *b, const char *name, size_t mount, const char *group,
 		    const struct disk_limits *l)
 {
+	struct disk_plan *p = &b->p;
 	struct disk_item *it = NULL;
+	uint64_t h = hash_string(name);
+	size_t pos = 0;
+	ssize_t j;
 
-	for (size_t i = 0; i < p->n && !it; i++)
-		if (streq(p->items[i].name, name))
-			it = &p->items[i];
+	while (!it && (j = hashmap_next(&b->by_name, h, &pos)) >= 0)
+		if (streq(p->items[j].name, name))
+			it = &p->items[j];
 	if (!it) {
-		if (ARRAY_RESERVE(p->items, p->cap, p->n + 1) < 0)
+		if (ARRAY_RESERVE(p->items, p->cap, p->n + 1) < 0 || hashmap_add(&b->by_name, h, (ssize_t)p->n) < 0)
 			return -ENOMEM;
 		it = &p->items[p->n++];
-		it->name = name;
+		*it = (struct disk_item){ .name = name };
 	}
 	it->mount = mount;
 	it->group = group;
@@ -98,7 +126,7 @@ static int plan_put(struct disk_plan *p, const char *name, size_t mount, const c
 
 /* Every mount point of the table, each once (its top mount), as check_disk
  * adds its whole mount list where no path was selected. */
-static int plan_put_all(struct disk_plan *p, const struct mount_table *t, const char *group,
+static int plan_put_all(struct plan_builder *p, const struct mount_table *t, const char *group,
 			const struct disk_limits *l)
 {
 	for (size_t i = 0; i < t->n; i++) {
@@ -180,13 +208,16 @@ static bool filtered_out(const struct disk_options *o, const struct mount_filter
 int disk_select(const struct disk_options *o, const struct mount_filter *flt, const struct mount_table *t,
 		struct report *r, struct disk_plan *ret, struct disk_failure *f)
 {
-	_cleanup_(disk_plan_done) struct disk_plan p = { .o = o };
+	_cleanup_(plan_builder_done) struct plan_builder b = { .p = { .o = o } };
+	struct disk_plan *pp = &b.p;
 	_cleanup_free_ bool *rowed = NULL;
 	const char *not_found = NULL;
 	bool selected = false;
 	int k;
 
 	k = report_init(r, t);
+	if (k == 0)
+		k = plan_reindex(&b);
 	if (k < 0)
 		return k;
 	for (size_t i = 0; i < o->nops; i++) {
@@ -205,7 +236,7 @@ int disk_select(const struct disk_options *o, const struct mount_filter *flt, co
 				not_found = not_found ? not_found : op->arg;
 				break;
 			}
-			k = plan_put(&p, op->arg, (size_t)idx, op->group, &op->limits);
+			k = plan_put(&b, op->arg, (size_t)idx, op->group, &op->limits);
 			if (k < 0)
 				return k;
 			selected = true;
@@ -221,7 +252,7 @@ int disk_select(const struct disk_options *o, const struct mount_filter *flt, co
 					continue;
 				found = true;
 				top = mounts_top_at(t, t->entries[m].target);
-				k = plan_put(&p, t->entries[m].target, top >= 0 ? (size_t)top : m, op->group, &op->limits);
+				k = plan_put(&b, t->entries[m].target, top >= 0 ? (size_t)top : m, op->group, &op->limits);
 			}
 			regfree(&re);
 			if (k < 0)
@@ -236,16 +267,19 @@ int disk_select(const struct disk_options *o, const struct mount_filter *flt, co
 			k = compile(&re, op, f);
 			if (k < 0)
 				return k;
-			for (size_t j = 0; j < p.n; j++)
-				if (!entry_matches(&re, &t->entries[p.items[j].mount]))
-					p.items[n++] = p.items[j];
-			p.n = n;
+			for (size_t j = 0; j < pp->n; j++)
+				if (!entry_matches(&re, &t->entries[pp->items[j].mount]))
+					pp->items[n++] = pp->items[j];
+			pp->n = n;
 			regfree(&re);
+			k = plan_reindex(&b);
+			if (k < 0)
+				return k;
 			break;
 		}
 		case DISK_OP_CLEAR:
 			if (!selected) {
-				k = plan_put_all(&p, t, op->group, &op->limits);
+				k = plan_put_all(&b, t, op->group, &op->limits);
 				if (k < 0)
 					return k;
 			}
@@ -256,7 +290,7 @@ int disk_select(const struct disk_options *o, const struct mount_filter *flt, co
 	if (not_found)
 		return fail(f, 2, "%s not found", not_found);
 	if (!selected) {
-		k = plan_put_all(&p, t, o->group, &o->limits);
+		k = plan_put_all(&b, t, o->group, &o->limits);
 		if (k < 0)
 			return k;
 	}
@@ -268,24 +302,25 @@ int disk_select(const struct disk_options *o, const struct mount_filter *flt, co
 	{
 		size_t n = 0;
 
-		for (size_t i = 0; i < p.n; i++) {
-			const struct mount_entry *m = &t->entries[p.items[i].mount];
+		for (size_t i = 0; i < pp->n; i++) {
+			struct disk_item *it = &pp->items[i];
+			const struct mount_entry *m = &t->entries[it->mount];
 
-			if (!p.items[i].group && filtered_out(o, flt, m))
+			if (!it->group && filtered_out(o, flt, m))
 				continue;
-			p.items[i].health_only = !p.items[i].group && o->stat_remote && df_is_remote(m);
-			p.items[n++] = p.items[i];
-			if (!rowed[p.items[i].mount]) {
-				rowed[p.items[i].mount] = true;
-				k = report_add_row(r, p.items[i].mount, NULL);
+			it->health_only = !it->group && o->stat_remote && df_is_remote(m);
+			pp->items[n++] = *it;
+			if (!rowed[pp->items[n - 1].mount]) {
+				rowed[pp->items[n - 1].mount] = true;
+				k = report_add_row(r, pp->items[n - 1].mount, NULL);
 				if (k < 0)
 					return k;
 			}
 		}
-		p.n = n;
+		pp->n = n;
 	}
-	*ret = p;
-	p = (struct disk_plan){};
+	*ret = b.p;
+	b.p = (struct disk_plan){};
 	return 0;
 }
 

@@ -541,7 +541,8 @@ static int disk_judge_all(const struct report *r, const struct nagios_options *o
 		if (seen[it->mount])
 			continue;
 		*dv = (struct disk_verdict){ .item = it, .member0 = nm };
-		for (size_t k = i; k < p->n; k++) {
+		/* a group gathers its paths from here on; a path is itself */
+		for (size_t k = i; k < (it->group ? p->n : i + 1); k++) {
 			const struct disk_item *mk = &p->items[k];
 			bool dup = false;
 
