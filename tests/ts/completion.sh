@@ -6,7 +6,7 @@
 # Needs bash-completion (Debian package bash-completion); no root, no mounts.
 . "$(dirname "$0")/../lib.sh"
 BC=/usr/share/bash-completion/bash_completion
-[ -r "$BC" ] || t_skip_all "bash-completion not installed (Debian package bash-completion)"
+[ -r "$BC" ] || t_missing "bash-completion not installed (Debian package bash-completion)"
 COMPLETION=$(cd "$(dirname "$0")/../../contrib/bash-completion" && pwd)/fsprobe
 t_init
 

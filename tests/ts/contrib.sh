@@ -9,11 +9,11 @@
 # defaults (compared with the ITL that icinga2-common installs), valid for
 # icinga2 itself. Needs no mounts of its own.
 . "$(dirname "$0")/../lib.sh"
-command -v promtool >/dev/null || t_skip_all "promtool not installed (Debian package prometheus)"
-command -v systemd-analyze >/dev/null || t_skip_all "systemd-analyze not installed (Debian package systemd)"
+t_require_installed prometheus promtool
+t_require_installed systemd systemd-analyze
+t_require_installed icinga2-bin icinga2
 ITL=/usr/share/icinga2/include/command-plugins.conf
-[ -r "$ITL" ] || t_skip_all "the Icinga 2 ITL is not installed (Debian package icinga2-common)"
-command -v icinga2 >/dev/null || t_skip_all "icinga2 not installed (Debian package icinga2-bin)"
+[ -r "$ITL" ] || t_missing "the Icinga 2 ITL not installed (Debian package icinga2-common)"
 CHECK=${CHECK_FSPROBE:-$(dirname "$FSPROBE")/check_fsprobe}
 C=$(cd "$(dirname "$0")/../../contrib" && pwd)
 t_init

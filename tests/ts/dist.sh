@@ -9,8 +9,8 @@
 # --disable-root-tests). Minutes of building: the plain pass only.
 . "$(dirname "$0")/../lib.sh"
 [ -n "${TOP_BUILDDIR:-}" ] && [ -f "$TOP_BUILDDIR/Makefile" ] ||
-	t_skip_all "needs a configured build directory (run through make check)"
-command -v pkg-config >/dev/null || t_skip_all "pkg-config not installed"
+	t_missing "needs a configured build directory: TOP_BUILDDIR (run through make check)"
+t_require_installed pkg-config pkg-config
 t_init
 # read-only trees (the sources below, distcheck's) must go at the end too
 trap 'chmod -R u+w "$T_DIR" 2>/dev/null; t_cleanup' EXIT

@@ -9,11 +9,12 @@
 . "$(dirname "$0")/../lib.sh"
 t_require_root
 [ -n "${TOP_BUILDDIR:-}" ] && [ -f "$TOP_BUILDDIR/Makefile" ] ||
-	t_skip_all "needs a configured build directory (run through make check)"
-for c in dpkg-buildpackage dh lintian fakeroot systemd-analyze; do
-	command -v "$c" >/dev/null ||
-		t_skip_all "$c not installed (scripts/deps.sh --test installs debhelper, lintian, fakeroot, systemd)"
-done
+	t_missing "needs a configured build directory: TOP_BUILDDIR (run through make check)"
+t_require_installed dpkg-dev dpkg-buildpackage
+t_require_installed debhelper dh
+t_require_installed lintian lintian
+t_require_installed fakeroot fakeroot
+t_require_installed systemd systemd-analyze
 # An fsprobe package already on this machine is not ours to replace.
 if dpkg-query -W -f='${Status}' fsprobe 2>/dev/null | grep -q 'ok installed\|config-files'; then
 	echo "Bail out! an fsprobe package is already installed here; this test would replace and purge it"
