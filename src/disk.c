@@ -192,8 +192,9 @@ static bool filtered_out(const struct disk_options *o, const struct mount_filter
 {
 	if (o->local && !o->stat_remote && df_is_remote(m))
 		return true;
-	/* check_disk leaves CD-ROMs out unless asked for with -N */
-	if (streq(m->fstype, "iso9660") && !mounts_type_in(flt->types, m->fstype))
+	/* check_disk's exclusion list starts with iso9660, and is looked at
+	 * before -N: CD-ROMs are left out, -N iso9660 or not */
+	if (streq(m->fstype, "iso9660"))
 		return true;
 	if (mounts_type_in(flt->exclude_types, m->fstype))
 		return true;

@@ -368,7 +368,8 @@ static void test_select(void)
 	selects(&t, "-w 1 -L", "/,/proc,/srv/a,/srv/b,/mnt/x,/srv/dev", "-L: network mounts kept, for health only");
 	selects(&t, "-w 1 -X tmpfs -X proc", "/,/srv/a,/mnt/x,/srv/dev", "-X");
 	selects(&t, "-w 1 -N nfs4", "/srv/a", "-N");
-	selects(&t, "-w 1 -N iso9660", "/media/cd", "iso9660 only when asked for, as check_disk");
+	selects(&t, "-w 1 -N iso9660", "", "iso9660 never, -N or not, as check_disk");
+	selects(&t, "-w 1 -g cd -r ^/media", "/media/cd", "iso9660 in a group, as check_disk");
 	selects(&t, "-w 1 -N nfs4 -p /mnt/x", "", "-N applies to -p paths too, as check_disk's filters");
 	selects(&t, "-w 1 -g g -N nfs4 -p /mnt/x", "/mnt/x", "but not to grouped paths");
 	selects(&t, "-w 1 -x cdtest_b2 -x /srv/a", "/,/proc,/mnt/x,/srv/dev", "-x: a device or a mount point");
