@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "fstypes.h"
 #include "macro.h"
 #include "pending.h"
 #include "report.h"
@@ -133,6 +134,15 @@ int report_probe(struct report *r, const struct probe_options *o, bool want_usag
 		r->results[i] = (struct mount_result){ .blocked_by = -1 };
 		if (!r->probed[i])
 			continue;
+		if (fstype_is_automount(t->entries[i].fstype)) {
+			/* Any call that follows the trigger asks the automount
+			 * daemon to mount it (a storm of mounts, or a hang when
+			 * the map points at a dead server); what autofs mounted
+			 * on it is a mount of its own, probed as such. */
+			r->results[i].status = STATUS_OK;
+			r->results[i].flags = RESULT_AUTOMOUNT;
+			continue;
+		}
 		if (t->entries[i].shadowed) {
 			/* Its path leads to the mount on top: nothing can be
 			 * asked of it, and asking would only probe the other.
@@ -184,6 +194,9 @@ char *report_detail(const struct report *r, size_t mount, char *buf, size_t bufs
 	buf[0] = '\0';
 	switch (res->status) {
 	case STATUS_OK:
+		if (res->flags & RESULT_AUTOMOUNT)
+			(void)snprintf(buf, bufsz, "automount point%s, not probed",
+				       r->table->entries[mount].shadowed ? ", mounted over" : "");
 		break;
 	case STATUS_HUNG:
 		if (res->flags & RESULT_PENDING_EARLIER) {

@@ -34,6 +34,7 @@ struct tracked_mount {
 	bool present;	/* in the current mount table */
 	bool selected;	/* shown and probed every cycle */
 	bool suspect;	/* network/FUSE: gates the mounts below it */
+	bool automount;	/* autofs: ok from the table, never issued */
 	bool used;	/* slot in use */
 	bool seen;	/* found in the table being synced */
 	bool due;	/* to be probed this cycle */
