@@ -145,5 +145,35 @@ int main(void)
 	ok(slot(&t, "/other") >= 0, "under its own target");
 
 	tracker_done(&t);
+
+	/* An automount point is ok from the table alone: never due, never
+	 * issued, and no gate to what autofs mounts below it. */
+	{
+		static const struct mount_entry am[] = {
+			{ .id = 1, .parent_id = 1, .target = "/", .fstype = "ext4", .source = "/dev/vda", .parent = -1 },
+			{ .id = 20, .parent_id = 1, .target = "/net", .fstype = "autofs", .source = "auto.net", .parent = 0 },
+			{ .id = 21, .parent_id = 20, .target = "/net/srv", .fstype = "nfs4", .source = "srv:/",
+			  .suspect = true, .parent = 1 },
+		};
+		struct mount_table amt = { .entries = (struct mount_entry *)am, .n = ARRAY_SIZE(am) };
+		static const bool amsel[] = { false, true, true };
+		struct tracker u = {};
+		ssize_t a, n, b;
+
+		is_int(tracker_sync(&u, &amt, amsel), 3, "autofs table: three mounts");
+		a = slot(&u, "/net");
+		n = slot(&u, "/net/srv");
+		ok(a >= 0 && u.v[a].automount && u.v[a].known, "autofs: known at once");
+		ok(u.v[a].result.status == STATUS_OK && (u.v[a].result.flags & RESULT_AUTOMOUNT) &&
+		   !(u.v[a].result.flags & (RESULT_ANSWERED | RESULT_HAVE_USAGE)), "ok, unprobed, no numbers");
+		tracker_mark_due(&u);
+		ok(!u.v[a].due && u.v[n].due, "only the mount below it is due");
+		ok(!tracker_ready(&u, (size_t)a, &b) && b == -1, "autofs: never ready, never blocked");
+		ok(n >= 0 && tracker_ready(&u, (size_t)n, &b), "the NFS mount below it goes at once");
+		is_int((int)tracker_count(&u, STATUS_OK), 1, "counted ok");
+		is_int((int)tracker_expire(&u, 1000 * S, 1000 * S, on_tr, NULL), 0, "nothing to expire");
+		ok(u.v[a].result.status == STATUS_OK, "still ok after any deadline");
+		tracker_done(&u);
+	}
 	return tap_done();
 }
