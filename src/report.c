@@ -79,7 +79,9 @@ static void mark_probed(struct report *r)
 		ssize_t m = (ssize_t)r->rows[i].mount;
 		size_t depth = 0;
 
-		if (r->rows[i].placeholder)
+		/* An automount point is not probed (see report_probe()):
+		 * nothing walks to it, and it gates no walk below it. */
+		if (r->rows[i].placeholder || fstype_is_automount(t->entries[m].fstype))
 			continue;
 		r->probed[m] = true;
 		for (m = t->entries[m].parent; m >= 0 && depth < t->n; m = t->entries[m].parent, depth++)
@@ -132,17 +134,18 @@ int report_probe(struct report *r, const struct probe_options *o, bool want_usag
 	for (size_t i = 0; i < t->n; i++) {
 		job_of[i] = -1;
 		r->results[i] = (struct mount_result){ .blocked_by = -1 };
-		if (!r->probed[i])
-			continue;
 		if (fstype_is_automount(t->entries[i].fstype)) {
 			/* Any call that follows the trigger asks the automount
 			 * daemon to mount it (a storm of mounts, or a hang when
-			 * the map points at a dead server); what autofs mounted
-			 * on it is a mount of its own, probed as such. */
+			 * the map points at a dead server): ok from the table
+			 * alone. What autofs mounted on it is a mount of its
+			 * own, probed as such. */
 			r->results[i].status = STATUS_OK;
 			r->results[i].flags = RESULT_AUTOMOUNT;
 			continue;
 		}
+		if (!r->probed[i])
+			continue;
 		if (t->entries[i].shadowed) {
 			/* Its path leads to the mount on top: nothing can be
 			 * asked of it, and asking would only probe the other.

@@ -118,7 +118,9 @@ ssize_t tracker_gate(const struct tracker *t, size_t idx)
 			}
 		if (p < 0)
 			return -1;
-		if (t->v[p].selected || t->v[p].suspect)
+		/* An automount point is never probed: the walk crosses it
+		 * unasked, and is gated further up. */
+		if ((t->v[p].selected && !t->v[p].automount) || t->v[p].suspect)
 			return p;
 		parent = t->v[p].parent_id;
 	}

@@ -7,51 +7,60 @@
 # and reports the trigger ok with no numbers from the mount table alone
 # (df's zeros in df's layouts, as GNU df prints them when its statfs does
 # not trigger). Once something is mounted on the trigger, that mount is
-# probed like any other. Last, the control: a df of the trigger does send
-# a request and waits until killed; the daemon's exit (catatonic) frees
-# anyone still waiting.
+# probed like any other, and a trigger below a hung FUSE mount gates
+# nothing: what is mounted on it is blocked by the FUSE mount. Last, the
+# control: a df of the trigger does send a request and waits until
+# killed; the daemon's exit (catatonic) frees anyone still waiting.
 . "$(dirname "$0")/../lib.sh"
-t_require_root
+t_require_fuse
 [ -x "${AUTOFSD:-}" ] || t_skip_all "autofs-daemon helper not built"
 CHECK=${CHECK_FSPROBE:-$(dirname "$FSPROBE")/check_fsprobe}
 t_require_jq
 t_init
+FUSE_SUBTYPE=fsprobetest$$
 
 TO=1s TO_MS=1000 MARGIN_MS=100
 TRIG=$T_DIR/trigger
 REQ=$T_DIR/requests
-mkdir -p "$TRIG"
+T_AUTOFSD=
 
-"$AUTOFSD" "$TRIG" "$REQ" 2> "$T_DIR/autofsd.err" &
-AD=$!
-for i in $(seq 100); do [ -e "$REQ" ] || ! kill -0 $AD 2>/dev/null && break; sleep 0.02; done
-if [ ! -e "$REQ" ]; then
+# autofs_start MOUNTPOINT LOG: a trigger whose daemon never answers; its
+# PID in AD.
+autofs_start() {
+	mkdir -p "$1"
+	"$AUTOFSD" "$1" "$2" 2> "$T_DIR/autofsd.err" &
+	AD=$!
+	T_AUTOFSD="$T_AUTOFSD $AD"
+	for i in $(seq 100); do [ -e "$2" ] || ! kill -0 $AD 2>/dev/null && break; sleep 0.02; done
+	[ -e "$2" ] && return 0
 	grep -q 'No such device' "$T_DIR/autofsd.err" && t_skip_all "no autofs in this kernel"
 	echo "Bail out! autofs trigger not mounted: $(cat "$T_DIR/autofsd.err")"
 	exit 1
-fi
-
-# The daemon is stopped with SIGTERM, which makes the trigger catatonic
-# (every waiter fails at once) before anything is unmounted: unmounting
-# a trigger with waiters and no daemon would wait too.
+}
+# The daemons are stopped with SIGTERM, which makes their triggers
+# catatonic (every waiter fails at once) before anything is unmounted:
+# unmounting a trigger with waiters and no daemon would wait too.
 stop_autofsd() {
-	[ -n "${AD:-}" ] || return 0
-	kill -TERM $AD 2>/dev/null
-	wait $AD 2>/dev/null
-	AD=
+	local pid
+	for pid in $T_AUTOFSD; do kill -TERM $pid 2>/dev/null; done
+	for pid in $T_AUTOFSD; do wait $pid 2>/dev/null; done
+	T_AUTOFSD=
 }
 am_cleanup() {
 	stop_autofsd
 	umount -l "$TRIG" 2>/dev/null
 	umount -l "$TRIG" 2>/dev/null
-	t_cleanup
+	t_cleanup # and the FUSE mount, with what is mounted in it
 }
+
+autofs_start "$TRIG" "$REQ"
+MAIN=$AD
 trap am_cleanup EXIT
 
-requests() { wc -l < "$REQ"; }
+requests() { cat "$REQ" "$T_DIR"/requests.* 2>/dev/null | wc -l; }
 # as_daemon CMD...: in the automount daemon's process group, which sees
 # the trigger as a plain directory (what df prints then, mounting on it).
-as_daemon() { "$AUTOFSD" -j $AD "$@"; }
+as_daemon() { "$AUTOFSD" -j $MAIN "$@"; }
 
 # on_time WHAT: the last run's wall time, and no request so far.
 on_time() {
@@ -161,6 +170,22 @@ on_time "mounted over: FILE"
 t_is "$(cat "$OUT")" "tmpfs ok 1048576" "mounted over: FILE resolves to the tmpfs, probed"
 umount "$TRIG"
 t_is "$(requests)" 0 "unmounting the tmpfs sent no request"
+
+# --- below a hung FUSE mount: the trigger gates nothing ---
+fuse_start up
+NESTED=$(fuse_mnt up)/sub
+autofs_start "$NESTED" "$T_DIR/requests.nested"
+"$AUTOFSD" -j $AD mount -t tmpfs -o size=1m fsp-nested "$NESTED"
+fuse_mode up hang
+run_fsprobe --timeout $TO -a -J
+on_time "below a hung FUSE mount: -a -J"
+t_is "$(jq -r --arg u "$(fuse_mnt up)" --arg t "$NESTED" \
+	'.mounts[] | select(.target == $u or .target == $t) | "\(.fstype) \(.status)"' "$OUT" | tr '\n' ';')" \
+	"fuse.$FUSE_SUBTYPE hung;autofs ok;tmpfs blocked;" \
+	"below a hung FUSE mount: the FUSE mount hung, the trigger ok, the tmpfs on it blocked by the FUSE mount"
+t_is "$(jq -r --arg t "$NESTED" '.mounts[] | select(.target == $t and .fstype == "tmpfs") | .detail' "$OUT")" \
+	"below hung $(fuse_mnt up)" "below a hung FUSE mount: the tmpfs is blocked by the FUSE mount, not by the trigger"
+fuse_kill up
 
 # --- the control: the trigger was armed all along ---
 # (timeout kills its own process group: its shell reports it, not ours)
