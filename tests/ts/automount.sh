@@ -171,6 +171,18 @@ t_is "$(cat "$OUT")" "tmpfs ok 1048576" "mounted over: FILE resolves to the tmpf
 umount "$TRIG"
 t_is "$(requests)" 0 "unmounting the tmpfs sent no request"
 
+# --- a mount gone since the table was read: the probe lands on the
+# trigger, and its statfs must not follow it (the table says tmpfs where
+# the kernel has the trigger, under the trigger's own mount ID) ---
+awk -v t="$TRIG" '$5 == t { for (i = 7; $i != "-"; i++); $(i + 1) = "tmpfs"; $(i + 2) = "fsp-expired" } 1' \
+	/proc/self/mountinfo > "$T_DIR/expired.mountinfo"
+for engine in uring threads; do
+	run_fsprobe --timeout $TO --engine $engine --mountinfo "$T_DIR/expired.mountinfo" -t tmpfs -J
+	on_time "expired, $engine engine"
+	t_is "$(jq -r --arg t "$TRIG" '.mounts[] | select(.target == $t) | "\(.status) \(.size)"' "$OUT")" "ok 0" \
+		"expired, $engine engine: the statfs answered for the trigger itself (autofs's zeros)"
+done
+
 # --- below a hung FUSE mount: the trigger gates nothing ---
 fuse_start up
 NESTED=$(fuse_mnt up)/sub
