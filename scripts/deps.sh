@@ -11,8 +11,11 @@ build="build-essential autoconf automake pkg-config liburing-dev libmount-dev li
 # (tests/fuzz/run.sh; libclang-rt-dev follows clang's version).
 # The monitoring integrations are checked by their real consumers:
 # promtool (prometheus), node_exporter, Monitoring::Plugin, curl for the
-# scrape, systemd-analyze for the units in contrib/.
-test="libfuse3-dev fuse3 jq procps psmisc prometheus prometheus-node-exporter libmonitoring-plugin-perl curl systemd valgrind clang libclang-rt-dev"
+# scrape, systemd-analyze for the units in contrib/. The release and
+# package checks build the Debian package (debhelper, dpkg-dev, fakeroot),
+# run lintian on it, and load the bash completion (bash-completion). git:
+# .ci/run clones the checkout, and tests/ts/harness.sh checks it doing so.
+test="libfuse3-dev fuse3 jq procps psmisc prometheus prometheus-node-exporter libmonitoring-plugin-perl curl systemd valgrind clang libclang-rt-dev debhelper dpkg-dev fakeroot lintian bash-completion git"
 
 pkgs=$build
 [ "${1:-}" = --test ] && pkgs="$pkgs $test"

@@ -6,8 +6,8 @@
 # timer, and the Nagios and Icinga 2 command lines use only options
 # check_fsprobe accepts. Needs no mounts of its own.
 . "$(dirname "$0")/../lib.sh"
-command -v promtool >/dev/null || t_skip_all "promtool not installed (Debian package prometheus)"
-command -v systemd-analyze >/dev/null || t_skip_all "systemd-analyze not installed (Debian package systemd)"
+t_require_installed prometheus promtool
+t_require_installed systemd systemd-analyze
 CHECK=${CHECK_FSPROBE:-$(dirname "$FSPROBE")/check_fsprobe}
 C=$(cd "$(dirname "$0")/../../contrib" && pwd)
 t_init
@@ -22,20 +22,24 @@ t_is "$(grep -c 'alertname: FsprobeMountHung' "$C/prometheus/fsprobe-rules.test.
 	"the hung alert is tested before, at and after its 5 minutes"
 
 # systemd-analyze verify needs ExecStart's binary to exist: the units
-# with fsprobe's path of this build.
+# with fsprobe's path of this build for @bindir@/fsprobe, as make install
+# puts the installed one there.
 mkdir "$T_DIR/units"
-for u in fsprobe-textfile.service fsprobe-textfile.timer; do
-	sed "s|/usr/local/bin/fsprobe|$FSPROBE|" "$C/systemd/$u" > "$T_DIR/units/$u"
+for u in fsprobe-textfile.service fsprobe.service; do
+	sed "s|@bindir@/fsprobe|$FSPROBE|" "$C/systemd/$u.in" > "$T_DIR/units/$u"
 done
+cp "$C/systemd/fsprobe-textfile.timer" "$T_DIR/units/"
+t_is "$(cat "$C"/systemd/*.service.in | grep -c "^ExecStart=@bindir@/fsprobe ")" 2 \
+	"both services run @bindir@/fsprobe"
 (cd "$T_DIR/units" && SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=no \
-	fsprobe-textfile.service fsprobe-textfile.timer) >"$T_DIR/out" 2>&1
-t_is "$?" 0 "systemd-analyze verify accepts the service and the timer"
+	fsprobe-textfile.service fsprobe-textfile.timer fsprobe.service) >"$T_DIR/out" 2>&1
+t_is "$?" 0 "systemd-analyze verify accepts the services and the timer"
 t_is "$(grep -v 'Unit .* not found\|Failed to prepare filename' "$T_DIR/out")" "" "systemd-analyze: no complaint"
-t_like "$(grep '^KillMode=' "$C/systemd/fsprobe-textfile.service")" '^KillMode=process$' \
+t_like "$(grep '^KillMode=' "$T_DIR/units/fsprobe-textfile.service")" '^KillMode=process$' \
 	"the service leaves a stuck helper alone"
-t_like "$(grep '^SuccessExitStatus=' "$C/systemd/fsprobe-textfile.service")" '^SuccessExitStatus=1$' \
+t_like "$(grep '^SuccessExitStatus=' "$T_DIR/units/fsprobe-textfile.service")" '^SuccessExitStatus=1$' \
 	"an unhealthy mount does not fail the unit"
-t_is "$(sed -n 's/^ExecStart=//p' "$C/systemd/fsprobe-textfile.service" | awk '{print $2}')" --textfile \
+t_is "$(sed -n 's/^ExecStart=//p' "$T_DIR/units/fsprobe-textfile.service" | awk '{print $2}')" --textfile \
 	"the service writes the textfile"
 # what the service runs, run here into a scratch directory
 # shellcheck disable=SC2046

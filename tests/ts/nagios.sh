@@ -7,7 +7,9 @@
 # one at a mount point with spaces and quotes.
 . "$(dirname "$0")/../lib.sh"
 t_require_fuse
-perl -MMonitoring::Plugin::Performance -e 1 2>/dev/null || t_skip_all "libmonitoring-plugin-perl not installed"
+t_require_built "${NOURING:-}" "the nouring helper"
+perl -MMonitoring::Plugin::Performance -e 1 2>/dev/null ||
+	t_missing "Monitoring::Plugin not installed (Debian package libmonitoring-plugin-perl)"
 CHECK=${CHECK_FSPROBE:-$(dirname "$FSPROBE")/check_fsprobe}
 PARSE=$(dirname "$0")/../helpers/nagios-parse.pl
 if [ ! -x "$CHECK" ]; then echo "Bail out! $CHECK not built (make creates it)"; exit 1; fi
@@ -158,11 +160,9 @@ unknown "bad timeout" "invalid timeout '0'" -t 0
 unknown "relative state dir" "--state-dir 'rel' must be an absolute path" --state-dir rel
 unknown "missing path" "/nonexistent/x: No such file or directory" -p /nonexistent/x
 unknown "unreadable mount table" "cannot read the mount table /nonexistent" --mountinfo /nonexistent
-if [ -x "${NOURING:-}" ]; then
-	plugin "$NOURING" "$CHECK" --state-dir "$T_DIR/state" --engine uring "$ok"
-	common "fsprobe's own failure" 3 UNKNOWN
-	t_like "$(cat "$T_DIR/out")" "^FSPROBE UNKNOWN - io_uring engine unavailable" "own failure: says why"
-fi
+plugin "$NOURING" "$CHECK" --state-dir "$T_DIR/state" --engine uring "$ok"
+common "fsprobe's own failure" 3 UNKNOWN
+t_like "$(cat "$T_DIR/out")" "^FSPROBE UNKNOWN - io_uring engine unavailable" "own failure: says why"
 
 check -h
 t_is "$RC" 3 "-h: exit status 3, as monitoring-plugins"
