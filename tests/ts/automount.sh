@@ -13,8 +13,9 @@
 # killed; the daemon's exit (catatonic) frees anyone still waiting.
 . "$(dirname "$0")/../lib.sh"
 t_require_fuse
-[ -x "${AUTOFSD:-}" ] || t_skip_all "autofs-daemon helper not built"
+t_require_built "${AUTOFSD:-}" autofs-daemon
 CHECK=${CHECK_FSPROBE:-$(dirname "$FSPROBE")/check_fsprobe}
+t_require_built "$CHECK" check_fsprobe
 t_require_jq
 t_init
 FUSE_SUBTYPE=fsprobetest$$
