@@ -32,7 +32,7 @@ autofs_start() {
 	"$AUTOFSD" "$1" "$2" 2> "$T_DIR/autofsd.err" &
 	AD=$!
 	T_AUTOFSD="$T_AUTOFSD $AD"
-	for i in $(seq 100); do [ -e "$2" ] || ! kill -0 $AD 2>/dev/null && break; sleep 0.02; done
+	for _ in $(seq 100); do [ -e "$2" ] || ! kill -0 $AD 2>/dev/null && break; sleep 0.02; done
 	[ -e "$2" ] && return 0
 	grep -q 'No such device' "$T_DIR/autofsd.err" && t_skip_all "no autofs in this kernel"
 	echo "Bail out! autofs trigger not mounted: $(cat "$T_DIR/autofsd.err")"
@@ -43,8 +43,8 @@ autofs_start() {
 # unmounting a trigger with waiters and no daemon would wait too.
 stop_autofsd() {
 	local pid
-	for pid in $T_AUTOFSD; do kill -TERM $pid 2>/dev/null; done
-	for pid in $T_AUTOFSD; do wait $pid 2>/dev/null; done
+	for pid in $T_AUTOFSD; do kill -TERM "$pid" 2>/dev/null; done
+	for pid in $T_AUTOFSD; do wait "$pid" 2>/dev/null; done
 	T_AUTOFSD=
 }
 am_cleanup() {
@@ -207,11 +207,11 @@ t_is "$(requests)" 1 "control: GNU df of the trigger sends a request"
 t_is "$RC" 137 "control: and waits until killed (killable)"
 stat -f "$TRIG" > "$T_DIR/waiter.out" 2>&1 &
 W=$!
-for i in $(seq 50); do [ "$(cat /proc/$W/wchan 2>/dev/null)" = autofs_wait ] && break; sleep 0.02; done
+for _ in $(seq 50); do [ "$(cat /proc/$W/wchan 2>/dev/null)" = autofs_wait ] && break; sleep 0.02; done
 t_is "$(cat /proc/$W/wchan 2>/dev/null)" autofs_wait "control: a second walker waits on the same request"
 t_is "$(requests)" 1 "control: one request per name while it is pending"
 stop_autofsd
-for i in $(seq 50); do kill -0 $W 2>/dev/null || break; sleep 0.02; done
+for _ in $(seq 50); do kill -0 $W 2>/dev/null || break; sleep 0.02; done
 if kill -0 $W 2>/dev/null; then
 	t_fail "the daemon's exit (catatonic) frees the waiter"
 	kill -KILL $W
