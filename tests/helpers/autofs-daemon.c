@@ -2,16 +2,16 @@
  * at MOUNTPOINT, appends a line to LOG for every request the kernel sends
  * it (LOG is created once the trigger is armed), and never mounts anything.
  * Whoever walks onto the trigger waits in the kernel (autofs_wait, killable)
- * until the daemon answers, which is never, or the mount turns catatonic.
- * The daemon's own process group never waits: autofs lets it walk the
- * trigger as a plain directory.
+ * for an answer that never comes. The daemon's own process group never
+ * waits: autofs lets it walk the trigger as a plain directory.
  *
  *   autofs-daemon [-n] MOUNTPOINT LOG
- *       On SIGTERM or SIGINT it makes the mount catatonic (every waiter
- *       fails with ENOENT at once, measured) and exits. -n exits without
- *       that: measured on Linux 6.18, closing the pipe wakes no waiter,
- *       and even umount(8) of the trigger then waits with them; only
- *       SIGKILL (the wait is killable) gets each one out.
+ *       On SIGTERM or SIGINT it makes the mount catatonic and exits: any
+ *       later walk stays on the trigger, as the daemon's own group does.
+ *       Measured: a walker already waiting is woken (ENOENT) on Linux
+ *       6.18, but sleeps on on Debian's 6.1 until SIGKILL. -n exits
+ *       without the catatonic switch: on 6.18 closing the pipe wakes no
+ *       waiter, and even umount(8) of the trigger then waits with them.
  *   autofs-daemon -j PGID COMMAND [ARG...]
  *       Runs COMMAND in process group PGID, the daemon's: as the daemon
  *       sees the trigger (GNU df's numbers without triggering, mounting a
