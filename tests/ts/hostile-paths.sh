@@ -74,6 +74,24 @@ t_like "$items" '^([0-9]+) parsed ([0-9]+) unknown ([0-9]+)$' "nagios: perfdata 
 set -- $items
 t_is "$(( ${3:-0} + ${5:-0} ))" "${1:--1}" "nagios: every perfdata item parses or is U"
 
+# check_fsprobe, check_disk's listing on the first line: every mount
+# point there as text (escaped), every label in perfdata whole and clean.
+CHECK=${CHECK_FSPROBE:-$(dirname "$FSPROBE")/check_fsprobe}
+"$CHECK" --state-dir "$T_DIR/state" -t 1 -w 20% -c 10% -N "$TYPE" >"$OUT" 2>"$ERR"
+RC=$?
+t_is "$RC" 2 "check_fsprobe: CRITICAL"
+t_like "$(head -1 "$OUT")" "^FSPROBE CRITICAL - 1 of ${#names[@]} mounts unhealthy: [^;]*with\\\\x0anewline hung [0-9.]+s; free space: " \
+	"check_fsprobe: one first line, the hung mount first, its newline escaped"
+t_is "$(head -1 "$OUT" | cut -d'|' -f1 | grep -ao 'inode=' | wc -l)" $((${#names[@]} - 1)) \
+	"check_fsprobe: each healthy mount in check_disk's listing"
+t_is "$(wc -l < "$OUT")" 2 "check_fsprobe: first line plus one long-output line"
+items=$(perl "$(dirname "$0")/../helpers/nagios-parse.pl" "$RC" < "$OUT" | sed -n 's/^items //p')
+set -- $items
+t_is "${1:-}/$(( ${3:-0} + ${5:-0} ))" "$((2 * ${#names[@]}))/${1:--1}" \
+	"check_fsprobe: two perfdata items per mount, each parses or is U ($items)"
+t_is "$(perl "$(dirname "$0")/../helpers/perf-items.pl" < "$OUT" | grep -c "^${long//\//\\/}	")" 1 \
+	"check_fsprobe: the ${#long}-byte mount point is its label, whole"
+
 # df -P on the healthy ones, as GNU df prints them (it replaces control
 # characters by '?' too).
 df -P "${paths[0]}" "${paths[1]}" "${paths[3]}" "${paths[4]}" "${paths[5]}" "${paths[6]}" > "$T_DIR/df.out" 2>&1
