@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fstypes.h"
 #include "macro.h"
 #include "tracker.h"
 #include "util.h"
@@ -71,6 +72,14 @@ int tracker_sync(struct tracker *t, const struct mount_table *table, const bool 
 				slot_clear(m);
 				return -ENOMEM;
 			}
+			/* Known from the table alone (report.c says why). */
+			m->automount = fstype_is_automount(e->fstype);
+			if (m->automount) {
+				m->known = true;
+				m->due = false;
+				m->result = (struct mount_result){ .status = STATUS_OK, .flags = RESULT_AUTOMOUNT,
+								   .blocked_by = -1 };
+			}
 			changes++;
 		}
 		m = &t->v[k];
@@ -109,7 +118,9 @@ ssize_t tracker_gate(const struct tracker *t, size_t idx)
 			}
 		if (p < 0)
 			return -1;
-		if (t->v[p].selected || t->v[p].suspect)
+		/* An automount point is never probed: the walk crosses it
+		 * unasked, and is gated further up. */
+		if ((t->v[p].selected && !t->v[p].automount) || t->v[p].suspect)
 			return p;
 		parent = t->v[p].parent_id;
 	}
@@ -127,7 +138,7 @@ bool tracker_ready(const struct tracker *t, size_t idx, ssize_t *ret_blocked_by)
 	ssize_t g;
 
 	*ret_blocked_by = -1;
-	if (!m->used || !m->present || !m->selected || m->phase != TRACK_IDLE)
+	if (!m->used || !m->present || !m->selected || m->automount || m->phase != TRACK_IDLE)
 		return false;
 	g = tracker_gate(t, idx);
 	if (g < 0)
@@ -152,7 +163,7 @@ bool tracker_ready(const struct tracker *t, size_t idx, ssize_t *ret_blocked_by)
 void tracker_mark_due(struct tracker *t)
 {
 	for (size_t i = 0; i < t->n; i++)
-		t->v[i].due = t->v[i].used && t->v[i].present && t->v[i].selected;
+		t->v[i].due = t->v[i].used && t->v[i].present && t->v[i].selected && !t->v[i].automount;
 }
 
 void tracker_issue(struct tracker *t, size_t idx, uint64_t now_ns, int64_t now_real_ns, uint64_t timeout_ns)
