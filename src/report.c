@@ -6,6 +6,7 @@
 
 #include "cleanup.h"
 #include "fstypes.h"
+#include "gate.h"
 #include "macro.h"
 #include "pending.h"
 #include "report.h"
@@ -57,16 +58,19 @@ int report_add_file(struct report *r, const struct mount_table *t, const char *f
 	return report_add_row(r, (size_t)idx, file);
 }
 
-/* The nearest ancestor that gets probed: the path walk to m crosses it. */
-static ssize_t gate_of(const struct report *r, size_t m)
+static ssize_t table_parent(const void *userdata, size_t i)
 {
-	const struct mount_table *t = r->table;
-	ssize_t p = t->entries[m].parent;
+	const struct report *r = userdata;
 
-	for (size_t depth = 0; p >= 0 && depth < t->n; depth++, p = t->entries[p].parent)
-		if (r->probed[p])
-			return p;
-	return -1;
+	return r->table->entries[i].parent;
+}
+
+/* A probed ancestor gates the walk: it is asked first (gate.h). */
+static bool probed_gates(const void *userdata, size_t i)
+{
+	const struct report *r = userdata;
+
+	return r->probed[i];
 }
 
 /* Walks up from the rows' mounts and marks every network/FUSE ancestor for
@@ -90,17 +94,16 @@ static void mark_probed(struct report *r)
 	}
 }
 
-static enum mount_status settle(struct report *r, size_t m, size_t depth)
+static enum mount_status settle(struct report *r, const ssize_t *gate, size_t m, size_t depth)
 {
 	struct mount_result *res = &r->results[m];
-	ssize_t g;
+	ssize_t g = gate[m];
 
 	if (res->status != STATUS_HUNG || (res->flags & (RESULT_ANSWERED | RESULT_PENDING_EARLIER)))
 		return res->status;
-	g = gate_of(r, m);
 	if (g < 0 || depth > r->table->n)
 		return res->status;
-	if (!status_is_healthy(settle(r, (size_t)g, depth + 1))) {
+	if (!gate_passes(settle(r, gate, (size_t)g, depth + 1))) {
 		res->status = STATUS_BLOCKED;
 		res->blocked_by = g;
 		res->hung_ns = 0;
@@ -116,6 +119,7 @@ int report_probe(struct report *r, const struct probe_options *o, bool want_usag
 	_cleanup_free_ struct mount_result *out = NULL;
 	_cleanup_free_ ssize_t *job_of = NULL;
 	_cleanup_free_ size_t *mount_of = NULL;
+	_cleanup_free_ ssize_t *gate = NULL;
 	size_t n = 0;
 	int k;
 
@@ -128,8 +132,14 @@ int report_probe(struct report *r, const struct probe_options *o, bool want_usag
 	out = calloc(MAX(t->n, 1U), sizeof(*out));
 	job_of = calloc(MAX(t->n, 1U), sizeof(*job_of));
 	mount_of = calloc(MAX(t->n, 1U), sizeof(*mount_of));
-	if (!jobs || !out || !job_of || !mount_of)
+	gate = calloc(MAX(t->n, 1U), sizeof(*gate));
+	if (!jobs || !out || !job_of || !mount_of || !gate)
 		return -ENOMEM;
+	k = gate_compute(&(struct gate_tree){ .n = t->n, .parent = table_parent, .is_gate = probed_gates,
+					      .userdata = r },
+			 gate);
+	if (k < 0)
+		return k;
 
 	for (size_t i = 0; i < t->n; i++) {
 		job_of[i] = -1;
@@ -164,7 +174,7 @@ int report_probe(struct report *r, const struct probe_options *o, bool want_usag
 	/* Jobs follow table order, but a gate may come after its child (moved
 	 * mounts), so deps are filled in once every job has its index. */
 	for (size_t j = 0; j < n; j++) {
-		ssize_t g = gate_of(r, mount_of[j]);
+		ssize_t g = gate[mount_of[j]];
 		jobs[j].dep = g >= 0 ? job_of[g] : -1;
 		jobs[j].want_usage = want_usage;
 	}
@@ -176,7 +186,7 @@ int report_probe(struct report *r, const struct probe_options *o, bool want_usag
 		r->results[mount_of[j]] = out[j];
 	for (size_t i = 0; i < t->n; i++)
 		if (r->probed[i])
-			(void)settle(r, i, 0);
+			(void)settle(r, gate, i, 0);
 	return 0;
 }
 
