@@ -9,6 +9,7 @@
 
 #include "cleanup.h"
 #include "df.h"
+#include "escape.h"
 #include "macro.h"
 #include "render.h"
 #include "size.h"
@@ -93,15 +94,6 @@ static char *percent(const struct df_values *v)
 	if (asprintf(&s, "%.0f%%", pct) < 0)
 		return NULL;
 	return s;
-}
-
-/* df replaces control characters so a crafted mount point cannot forge
- * lines or terminal escapes. */
-static void sanitize(char *s)
-{
-	for (; s && *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = '?';
 }
 
 /* Display width as df's mbswidth(): -1 for invalid or unprintable text. */
@@ -273,7 +265,7 @@ static int table_add(struct df_table *t, char **row)
 		int w;
 		if (!row[c])
 			return -ENOMEM;
-		sanitize(row[c]);
+		escape_df_controls(row[c]);
 		w = text_width(row[c]);
 		t->cols[c].width = MAX(t->cols[c].width, w);
 		t->cells[t->nrows * t->ncols + c] = row[c];

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "cleanup.h"
+#include "escape.h"
 #include "macro.h"
 #include "render.h"
 #include "size.h"
