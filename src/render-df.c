@@ -338,7 +338,7 @@ int render_df(const struct report *r, const struct df_options *o, bool all, FILE
 		const struct mount_entry *m = &r->table->entries[row->mount];
 		size_t from = row->usage_from >= 0 ? (size_t)row->usage_from : row->mount;
 		const struct mount_result *res = &r->results[from];
-		struct df_row_in in = { .source = m->source ? m->source : "none", .fstype = m->fstype,
+		struct df_row_in in = { .source = m->source, .fstype = m->fstype,
 					.target = m->target, .file = row->file, .res = res };
 		bool listed = row->file != NULL;
 

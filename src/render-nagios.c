@@ -72,7 +72,7 @@ static struct verdict judge_usage(const struct report *r, size_t mount, const st
 	/* Percent used as df computes it: used / (used + available), so the
 	 * blocks reserved for root count neither way. */
 	{
-		uint64_t used = u->blocks >= u->bfree ? u->blocks - u->bfree : 0;
+		uint64_t used = usage_used_blocks(u);
 
 		v.avail = usage_avail_bytes(u);
 		if (used + u->bavail > 0) {
@@ -82,7 +82,7 @@ static struct verdict judge_usage(const struct report *r, size_t mount, const st
 		}
 	}
 	if (u->files > 0) {
-		uint64_t iused = u->files >= u->ffree ? u->files - u->ffree : 0;
+		uint64_t iused = usage_used_inodes(u);
 
 		v.have_inodes = true;
 		v.ipct = (double)iused * 100.0 / (double)u->files;
@@ -277,7 +277,7 @@ static double unsigned_zero(double x)
  * '@' ranges, which Monitoring::Plugin cannot read in perfdata either. */
 static void perf_range(const struct threshold *t, const struct fs_usage *u, char *buf, size_t bufsz)
 {
-	uint64_t used = u->blocks >= u->bfree ? u->blocks - u->bfree : 0;
+	uint64_t used = usage_used_blocks(u);
 	double total = (double)(used + u->bavail) * (double)u->frsize, s, e;
 	bool no_s, no_e;
 
@@ -357,7 +357,7 @@ static void put_long_line(FILE *out, const struct report *r, const struct verdic
 	fputs(", ", out);
 	escape_nagios_text(out, m->fstype);
 	fputc(' ', out);
-	escape_nagios_text(out, m->source ? m->source : "none");
+	escape_nagios_text(out, m->source);
 	if (label && !streq(label, m->target)) {
 		fputs(", perfdata ", out);
 		perfdata_write_label(out, label, "");
@@ -574,7 +574,7 @@ static const char *disk_name(const struct report *r, const struct nagios_options
 
 	if (dv->item->group)
 		return dv->item->group;
-	if ((o->disk->o->device_label || streq(m->target, "none")) && m->source)
+	if (o->disk->o->device_label || streq(m->target, "none"))
 		return m->source;
 	return m->target;
 }

@@ -31,7 +31,7 @@ static char *mount_labels(const struct mount_entry *m)
 	if (!f)
 		return NULL;
 	fputs("device=\"", f);
-	escape_prom_label_value(f, m->source ? m->source : "none");
+	escape_prom_label_value(f, m->source);
 	fputs("\",fstype=\"", f);
 	escape_prom_label_value(f, m->fstype);
 	fputs("\",mountpoint=\"", f);

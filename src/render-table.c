@@ -162,7 +162,7 @@ static char *cell(const struct report *r, const struct report_row *row, int col,
 	case COL_FSTYPE:
 		return strdup(m->fstype);
 	case COL_SOURCE:
-		return strdup(m->source ? m->source : "none");
+		return strdup(m->source);
 	case COL_TARGET:
 		return strdup(m->target);
 	case COL_FILE:
@@ -225,15 +225,14 @@ static char *cell(const struct report *r, const struct report_row *row, int col,
 			return NULL;
 		v = col == COL_ITOTAL ? res->usage.files
 		  : col == COL_IFREE  ? res->usage.ffree
-				      : (res->usage.files >= res->usage.ffree ? res->usage.files - res->usage.ffree : 0);
+				      : usage_used_inodes(&res->usage);
 		(void)snprintf(buf, bufsz, "%llu", (unsigned long long)v);
 		return strdup(buf);
 	case COL_IUSEP: {
 		int pct;
 		if (!usage)
 			return NULL;
-		pct = size_percent(res->usage.files >= res->usage.ffree ? res->usage.files - res->usage.ffree : 0,
-				   res->usage.ffree);
+		pct = size_percent(usage_used_inodes(&res->usage), res->usage.ffree);
 		if (pct < 0)
 			return json ? NULL : strdup("-");
 		(void)snprintf(buf, bufsz, json ? "%d" : "%d%%", pct);

@@ -126,7 +126,7 @@ int tracker_sync(struct tracker *t, const struct mount_table *table, const bool 
 						     .due = true, .result = { .blocked_by = -1 },
 						     .parent_slot = -1, .gate = -1 };
 			m->target = strdup(e->target);
-			m->source = strdup(e->source ? e->source : "none");
+			m->source = strdup(e->source);
 			m->fstype = strdup(e->fstype);
 			if (!m->target || !m->source || !m->fstype) {
 				slot_clear(m);
