@@ -245,21 +245,6 @@ enum cli_group {
 	_GROUP_MAX,
 };
 
-static const char *const group_heading[_GROUP_MAX] = {
-	[GROUP_SELECTION] = "Selection:\n",
-	[GROUP_PROBING] = "Probing:\n",
-	[GROUP_DAEMON] = "Daemon:\n",
-	[GROUP_OUTPUT] = "Output:\n",
-	[GROUP_DF] = "df-compatible output (GNU df's layout; healthy rows as df prints them):\n",
-	[GROUP_MONITORING] = "Monitoring (see also check_fsprobe --help):\n",
-	[GROUP_INFO] = "",
-};
-
-static const char *const group_footer[_GROUP_MAX] = {
-	[GROUP_DF] = "With these, the mounts are df's (every real file system, one per device)\n"
-		     "and an unhealthy one shows '-' and is named on stderr.\n",
-};
-
 struct cli_option {
 	const char *name; /* long name; NULL: a short option only */
 	int id;		  /* the short option's letter, or OPT_* */
@@ -374,53 +359,6 @@ static const char *cli_option_shown(int id, char *buf, size_t bufsz)
 			break;
 		}
 	return buf;
-}
-
-static void usage(FILE *out)
-{
-	/* Help texts start in this column; a longer left side gets two
-	 * spaces. */
-	enum { HELP_COLUMN = 28 };
-
-	fputs("Usage: fsprobe [options] [FILE...]\n"
-	      "\n"
-	      "Probe every NFS, CIFS/SMB and FUSE mount (or the mounts holding FILEs)\n"
-	      "and report its health, returning within the timeout whatever the mounts do.\n",
-	      out);
-	for (int g = 0; g < GROUP_HIDDEN; g++) {
-		fprintf(out, "\n%s", group_heading[g]);
-		for (size_t i = 0; i < ARRAY_SIZE(cli_options); i++) {
-			const struct cli_option *o = &cli_options[i];
-			int w;
-
-			if ((int)o->group != g)
-				continue;
-			if (o->id < 0x80)
-				w = fprintf(out, "  -%c%s", o->id, o->name ? ", " : "");
-			else
-				w = fprintf(out, "      ");
-			if (o->name)
-				w += fprintf(out, "--%s", o->name);
-			if (o->arg)
-				w += fprintf(out, "%s%s", o->arg[0] == '[' ? "" : " ", o->arg);
-			fprintf(out, "%*s", w < HELP_COLUMN - 1 ? HELP_COLUMN - w : 2, "");
-			for (const char *h = o->help; *h;) {
-				size_t l = strcspn(h, "\n");
-
-				fprintf(out, "%.*s\n", (int)l, h);
-				h += l;
-				if (*h == '\n' && *++h)
-					fprintf(out, "%*s", HELP_COLUMN, "");
-			}
-		}
-		if (group_footer[g])
-			fputs(group_footer[g], out);
-	}
-	fputs("\n"
-	      "Exit status: 0 all selected mounts ok (or denied), 1 any unhealthy,\n"
-	      "2 usage error or fsprobe's own failure. Warnings (NFSv4 client identity,\n"
-	      "lease churn) do not change it; with --nagios they make WARNING.\n",
-	      out);
 }
 
 /* getopt_long()'s array and short option string, from cli_options[]. */
@@ -543,13 +481,9 @@ static int take_output(struct args *a, int c, const char *arg)
 {
 	switch (c) {
 	case 'J':
-		a->table.mode = TABLE_JSON;
-		break;
 	case 'r':
-		a->table.mode = TABLE_RAW;
-		break;
 	case OPT_PAIRS:
-		a->table.mode = TABLE_PAIRS;
+		a->table.mode = c == 'J' ? TABLE_JSON : c == 'r' ? TABLE_RAW : TABLE_PAIRS;
 		break;
 	case 'o': {
 		const char *bad = NULL;
@@ -566,16 +500,10 @@ static int take_output(struct args *a, int c, const char *arg)
 		render_table_list_columns(stdout);
 		return 0;
 	case 'n':
-		a->table.noheadings = true;
-		break;
 	case 'b':
-		a->table.bytes = true;
-		break;
 	case 'q':
-		a->quiet = true;
-		break;
 	case 'v':
-		a->verbose = true;
+		*(c == 'n' ? &a->table.noheadings : c == 'b' ? &a->table.bytes : c == 'q' ? &a->quiet : &a->verbose) = true;
 		break;
 	}
 	return 1;
@@ -610,13 +538,13 @@ static int take_df(struct args *a, int c, const char *arg)
 	case 'P':
 	case 'T':
 	case 'i':
-		*(c == 'P' ? &a->df.posix : c == 'T' ? &a->df.print_type : &a->df.inodes) = true;
-		break;
 	case 'l':
-		a->df.local = true;
-		break;
 	case OPT_TOTAL:
-		a->df.total = true;
+		*(c == 'P'   ? &a->df.posix
+		  : c == 'T' ? &a->df.print_type
+		  : c == 'i' ? &a->df.inodes
+		  : c == 'l' ? &a->df.local
+			     : &a->df.total) = true;
 		break;
 	case OPT_OUTPUT:
 		a->df.output = true;
@@ -655,6 +583,8 @@ static int take_monitoring(struct args *a, int c, const char *arg)
 	return take_threshold(a, shown + 2, shown, arg, cli_error) < 0 ? -EINVAL : 1;
 }
 
+static void usage(FILE *out);
+
 static int take_info(struct args *a _unused_, int c, const char *arg _unused_)
 {
 	if (c == OPT_HELP)
@@ -672,12 +602,70 @@ static int take_hidden(struct args *a, int c, const char *arg)
 	return 1;
 }
 
-static int (*const group_take[_GROUP_MAX])(struct args *a, int c, const char *arg) = {
-	[GROUP_SELECTION] = take_selection, [GROUP_PROBING] = take_probing,
-	[GROUP_DAEMON] = take_daemon,	    [GROUP_OUTPUT] = take_output,
-	[GROUP_DF] = take_df,		    [GROUP_MONITORING] = take_monitoring,
-	[GROUP_INFO] = take_info,	    [GROUP_HIDDEN] = take_hidden,
+/* Each group: its heading and closing note in --help, and its handler. */
+static const struct {
+	const char *heading, *footer;
+	int (*take)(struct args *a, int c, const char *arg);
+} groups[_GROUP_MAX] = {
+	[GROUP_SELECTION] = { "Selection:\n", NULL, take_selection },
+	[GROUP_PROBING] = { "Probing:\n", NULL, take_probing },
+	[GROUP_DAEMON] = { "Daemon:\n", NULL, take_daemon },
+	[GROUP_OUTPUT] = { "Output:\n", NULL, take_output },
+	[GROUP_DF] = { "df-compatible output (GNU df's layout; healthy rows as df prints them):\n",
+		       "With these, the mounts are df's (every real file system, one per device)\n"
+		       "and an unhealthy one shows '-' and is named on stderr.\n",
+		       take_df },
+	[GROUP_MONITORING] = { "Monitoring (see also check_fsprobe --help):\n", NULL, take_monitoring },
+	[GROUP_INFO] = { "", NULL, take_info },
+	[GROUP_HIDDEN] = { NULL, NULL, take_hidden },
 };
+
+static void usage(FILE *out)
+{
+	/* Help texts start in this column; a longer left side gets two
+	 * spaces. */
+	enum { HELP_COLUMN = 28 };
+
+	fputs("Usage: fsprobe [options] [FILE...]\n"
+	      "\n"
+	      "Probe every NFS, CIFS/SMB and FUSE mount (or the mounts holding FILEs)\n"
+	      "and report its health, returning within the timeout whatever the mounts do.\n",
+	      out);
+	for (int g = 0; g < GROUP_HIDDEN; g++) {
+		fprintf(out, "\n%s", groups[g].heading);
+		for (size_t i = 0; i < ARRAY_SIZE(cli_options); i++) {
+			const struct cli_option *o = &cli_options[i];
+			int w;
+
+			if ((int)o->group != g)
+				continue;
+			if (o->id < 0x80)
+				w = fprintf(out, "  -%c%s", o->id, o->name ? ", " : "");
+			else
+				w = fprintf(out, "      ");
+			if (o->name)
+				w += fprintf(out, "--%s", o->name);
+			if (o->arg)
+				w += fprintf(out, "%s%s", o->arg[0] == '[' ? "" : " ", o->arg);
+			fprintf(out, "%*s", w < HELP_COLUMN - 1 ? HELP_COLUMN - w : 2, "");
+			for (const char *h = o->help; *h;) {
+				size_t l = strcspn(h, "\n");
+
+				fprintf(out, "%.*s\n", (int)l, h);
+				h += l;
+				if (*h == '\n' && *++h)
+					fprintf(out, "%*s", HELP_COLUMN, "");
+			}
+		}
+		if (groups[g].footer)
+			fputs(groups[g].footer, out);
+	}
+	fputs("\n"
+	      "Exit status: 0 all selected mounts ok (or denied), 1 any unhealthy,\n"
+	      "2 usage error or fsprobe's own failure. Warnings (NFSv4 client identity,\n"
+	      "lease churn) do not change it; with --nagios they make WARNING.\n",
+	      out);
+}
 
 static const struct cli_option *cli_option_of(int id)
 {
@@ -732,7 +720,7 @@ int args_parse(int argc, char *argv[], struct args *a)
 		r = take_common_long(a, c, optarg, cli_error);
 		if (r < 0)
 			return r;
-		r = group_take[o->group](a, c, optarg);
+		r = groups[o->group].take(a, c, optarg);
 		if (r <= 0)
 			return r;
 	}
@@ -1056,18 +1044,16 @@ int args_parse_plugin(int argc, char *argv[], struct args *a)
 			d->group = NULL;
 			break;
 		case 'g':
-			if (d->path_selected) {
-				plugin_error("Must set group value before selecting paths");
-				return -EINVAL;
-			}
-			d->group = optarg;
-			break;
 		case 'E':
+			/* Both apply to the paths selected after them. */
 			if (d->path_selected) {
-				plugin_error("Must set -E before selecting paths");
+				plugin_error("Must set %s before selecting paths", c == 'g' ? "group value" : "-E");
 				return -EINVAL;
 			}
-			d->exact = true;
+			if (c == 'g')
+				d->group = optarg;
+			else
+				d->exact = true;
 			break;
 		case 'x': {
 			size_t n = 0;

@@ -198,11 +198,9 @@ static char *cell(enum df_field f, const struct df_row_in *in, const struct df_o
 	}
 	switch (f) {
 	case DF_SOURCE:
-		return strdup(in->source);
 	case DF_FSTYPE:
-		return strdup(in->fstype);
 	case DF_TARGET:
-		return strdup(in->target);
+		return strdup(f == DF_SOURCE ? in->source : f == DF_FSTYPE ? in->fstype : in->target);
 	case DF_FILE:
 		return strdup(in->file ? in->file : "-");
 	case DF_SIZE:
