@@ -137,8 +137,10 @@ bool tracker_ready(const struct tracker *t, size_t idx, ssize_t *ret_blocked_by)
 		*ret_blocked_by = g;
 		return false;
 	}
-	if (!t->v[g].known || t->v[g].phase != TRACK_IDLE) {
-		if (t->v[g].known && !status_is_healthy(t->v[g].result.status))
+	/* An answer from before an outage says nothing of the gate now: the
+	 * walk waits for its fresh one. */
+	if (!t->v[g].known || t->v[g].unconfirmed || t->v[g].phase != TRACK_IDLE) {
+		if (t->v[g].known && !t->v[g].unconfirmed && !status_is_healthy(t->v[g].result.status))
 			*ret_blocked_by = g;
 		return false;
 	}
@@ -177,6 +179,7 @@ static int report(struct tracked_mount *m, size_t idx, const struct mount_result
 		m->hung_since_boot_ns = res->hung_ns ? now_boot_ns - res->hung_ns : now_boot_ns;
 	m->result = *res;
 	m->known = true;
+	m->unconfirmed = false;
 	if (!first && from == res->status)
 		return 0;
 	*ret = (struct transition){ .idx = idx, .from = from, .to = res->status, .first = first };
@@ -292,9 +295,35 @@ void tracker_forget_inflight(struct tracker *t)
 	for (size_t i = 0; i < t->n; i++)
 		if (t->v[i].used && t->v[i].phase != TRACK_IDLE) {
 			t->v[i].phase = TRACK_IDLE;
+			/* Unanswered: the cycle is not over for it. */
+			t->v[i].due = t->v[i].present && t->v[i].selected;
 			if (!t->v[i].present)
 				slot_clear(&t->v[i]);
 		}
+}
+
+void tracker_unconfirm_all(struct tracker *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].used && t->v[i].known)
+			t->v[i].unconfirmed = true;
+}
+
+int tracker_fail(struct tracker *t, size_t idx, int err, uint64_t now_boot_ns, struct transition *ret)
+{
+	struct mount_result res = { .status = STATUS_ERROR, .err = err, .blocked_by = -1 };
+	struct tracked_mount *m = &t->v[idx];
+
+	m->due = false;
+	return report(m, idx, &res, now_boot_ns, ret);
+}
+
+bool tracker_waiting(const struct tracker *t, uint64_t now_ns)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].used && t->v[i].phase != TRACK_IDLE && now_ns < t->v[i].deadline_ns)
+			return true;
+	return false;
 }
 
 size_t tracker_count(const struct tracker *t, enum mount_status s)
