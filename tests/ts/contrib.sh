@@ -1,10 +1,11 @@
 #!/bin/bash
 # The integrations in contrib/ are accepted by the tools they are for:
 # promtool checks the alerting rules and runs their unit tests (an alert
-# fires for a hung and for a stale mount, and when the textfile stops
-# being refreshed), systemd-analyze verifies the textfile service and
-# timer, and the Nagios and Icinga 2 command lines use only options
-# check_fsprobe accepts. Needs no mounts of its own.
+# fires for a hung and for a stale mount, when the textfile stops being
+# refreshed, and when the daemon cannot start its probe helper),
+# systemd-analyze verifies the textfile service and timer, and the Nagios
+# and Icinga 2 command lines use only options check_fsprobe accepts.
+# Needs no mounts of its own.
 . "$(dirname "$0")/../lib.sh"
 command -v promtool >/dev/null || t_skip_all "promtool not installed (Debian package prometheus)"
 command -v systemd-analyze >/dev/null || t_skip_all "systemd-analyze not installed (Debian package systemd)"
@@ -14,9 +15,9 @@ t_init
 
 promtool check rules "$C/prometheus/fsprobe-rules.yml" >"$T_DIR/out" 2>&1
 t_is "$?" 0 "promtool check rules accepts the rules"
-t_like "$(cat "$T_DIR/out")" "SUCCESS: 5 rules found" "five rules"
+t_like "$(cat "$T_DIR/out")" "SUCCESS: 6 rules found" "six rules"
 (cd "$C/prometheus" && promtool test rules fsprobe-rules.test.yml) >"$T_DIR/out" 2>&1
-t_is "$?" 0 "promtool test rules: hung, stale, disconnected and stale-textfile alerts fire when they should"
+t_is "$?" 0 "promtool test rules: hung, stale, disconnected, stale-textfile and blind-daemon alerts fire when they should"
 grep -q SUCCESS "$T_DIR/out" || t_note "$(cat "$T_DIR/out")"
 t_is "$(grep -c 'alertname: FsprobeMountHung' "$C/prometheus/fsprobe-rules.test.yml")" 4 \
 	"the hung alert is tested before, at and after its 5 minutes"

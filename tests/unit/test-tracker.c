@@ -128,6 +128,49 @@ int main(void)
 		ok(tr.to == STATUS_HUNG && t.v[fuse].result.hung_ns == 50 * S, "hung for 50 s (since the other request)");
 	}
 
+	/* The helper dies with a request in flight: due again at once, so
+	 * the cycle is not over for that mount. */
+	tracker_mark_due(&t);
+	tracker_issue(&t, (size_t)fuse, 310 * S, 0, 2 * S);
+	ok(!t.v[fuse].due, "issued: no longer due");
+	ok(tracker_waiting(&t, 311 * S), "a request within its deadline is waited for");
+	ok(!tracker_waiting(&t, 313 * S), "past its deadline it is not");
+	tracker_forget_inflight(&t);
+	ok(t.v[fuse].phase == TRACK_IDLE && t.v[fuse].due, "lost with the helper: idle and due again");
+	ok(!tracker_waiting(&t, 311 * S), "nothing in flight any more");
+
+	/* The daemon went blind: statuses unconfirmed until answered again,
+	 * and an unconfirmed gate is not walked through. */
+	tracker_mark_due(&t);
+	ok(tracker_ready(&t, (size_t)in, &blocked_by), "inner ready below its ok gate");
+	tracker_unconfirm_all(&t);
+	ok(t.v[nfs].unconfirmed && t.v[in].unconfirmed && t.v[fuse].unconfirmed, "every known status unconfirmed");
+	ok(t.v[nfs].known, "still known (the last answer is kept)");
+	ok(!tracker_ready(&t, (size_t)in, &blocked_by) && blocked_by < 0,
+	   "inner waits for its gate's fresh answer, not blocked");
+	tracker_issue(&t, (size_t)nfs, 320 * S, 0, 2 * S);
+	ntrans = 0;
+	apply(&t, (size_t)nfs, RECORD_STATX, 0, 320 * S);
+	apply(&t, (size_t)nfs, RECORD_STATFS, 0, 320 * S);
+	ok(!t.v[nfs].unconfirmed && ntrans == 0, "answered again: confirmed, no transition (still ok)");
+	ok(tracker_ready(&t, (size_t)in, &blocked_by), "inner may go now");
+	ok(t.v[in].unconfirmed, "inner unconfirmed until it answers itself");
+	tracker_issue(&t, (size_t)fuse, 321 * S, 0, 2 * S);
+	tracker_expire(&t, 324 * S, 324 * S, on_tr, NULL);
+	ok(!t.v[fuse].unconfirmed && t.v[fuse].result.status == STATUS_HUNG, "past its deadline: hung, confirmed");
+	apply(&t, (size_t)fuse, RECORD_STATX, ENOTCONN, 325 * S);
+
+	/* A request that cannot be sent at all: error, not due for ever. */
+	tracker_mark_due(&t);
+	ntrans = 0;
+	{
+		struct transition tr;
+
+		is_int(tracker_fail(&t, (size_t)fuse, ENAMETOOLONG, 330 * S, &tr), 1, "unsendable: a change");
+		ok(tr.to == STATUS_ERROR && t.v[fuse].result.err == ENAMETOOLONG && !t.v[fuse].due,
+		   "error ENAMETOOLONG, no longer due");
+	}
+
 	/* A mount vanishes while in flight: kept until it answers. */
 	tracker_mark_due(&t);
 	tracker_issue(&t, (size_t)fuse, 400 * S, 0, 2 * S);
