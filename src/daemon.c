@@ -403,6 +403,11 @@ static void on_transition(void *userdata, const struct transition *tr)
 	const struct tracked_mount *m = &d->tracker.v[tr->idx];
 	char detail[512] = "";
 
+	/* Only the mounts shown: a gate probed for the walk to a selected
+	 * mount (and a mount gone meanwhile) is nobody's news. */
+	if (!m->selected)
+		return;
+
 	if (!status_is_healthy(tr->to) || !tr->first) {
 		struct snapshot s;
 
@@ -443,8 +448,8 @@ static void maybe_abort_fuse(struct daemon *d, struct tracked_mount *m)
 	int fd;
 
 	/* Not on a status from before an outage: the mount may be well now. */
-	if (!d->o->abort_fuse_after_ns || m->fuse_aborted || !is_fuse(m->fstype) || !m->known || m->unconfirmed ||
-	    m->result.status != STATUS_HUNG || major(m->devno) != 0)
+	if (!d->o->abort_fuse_after_ns || !m->selected || m->fuse_aborted || !is_fuse(m->fstype) || !m->known ||
+	    m->unconfirmed || m->result.status != STATUS_HUNG || major(m->devno) != 0)
 		return;
 	if (now_boot_ns() - m->hung_since_boot_ns < d->o->abort_fuse_after_ns)
 		return;

@@ -23,6 +23,11 @@ void tracker_done(struct tracker *t)
 	*t = (struct tracker){};
 }
 
+static bool probed_each_cycle(const struct tracked_mount *m)
+{
+	return m->used && m->present && (m->selected || m->gates);
+}
+
 static ssize_t find(const struct tracker *t, const struct mount_entry *e)
 {
 	for (size_t i = 0; i < t->n; i++) {
@@ -92,6 +97,16 @@ int tracker_sync(struct tracker *t, const struct mount_table *table, const bool 
 		if (m->phase == TRACK_IDLE)
 			slot_clear(m);
 	}
+	/* A selected mount below one that is not (-t picking a FUSE mount
+	 * inside an NFS home): the walk needs that one's answer each cycle
+	 * as well, or the mount would never be probed. */
+	for (size_t i = 0; i < t->n; i++)
+		t->v[i].gates = false;
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].used && t->v[i].present && t->v[i].selected)
+			for (ssize_t g = tracker_gate(t, i); g >= 0 && !t->v[g].selected && !t->v[g].gates;
+			     g = tracker_gate(t, (size_t)g))
+				t->v[g].gates = true;
 	return changes;
 }
 
@@ -127,7 +142,7 @@ bool tracker_ready(const struct tracker *t, size_t idx, ssize_t *ret_blocked_by)
 	ssize_t g;
 
 	*ret_blocked_by = -1;
-	if (!m->used || !m->present || !m->selected || m->phase != TRACK_IDLE)
+	if (!probed_each_cycle(m) || m->phase != TRACK_IDLE)
 		return false;
 	g = tracker_gate(t, idx);
 	if (g < 0)
@@ -154,7 +169,7 @@ bool tracker_ready(const struct tracker *t, size_t idx, ssize_t *ret_blocked_by)
 void tracker_mark_due(struct tracker *t)
 {
 	for (size_t i = 0; i < t->n; i++)
-		t->v[i].due = t->v[i].used && t->v[i].present && t->v[i].selected;
+		t->v[i].due = probed_each_cycle(&t->v[i]);
 }
 
 void tracker_issue(struct tracker *t, size_t idx, uint64_t now_ns, int64_t now_real_ns, uint64_t timeout_ns)
@@ -280,7 +295,7 @@ uint64_t tracker_expire(struct tracker *t, uint64_t now_ns, uint64_t now_boot_ns
 		} else if (m->phase != TRACK_IDLE) {
 			if (!next || m->deadline_ns < next)
 				next = m->deadline_ns;
-		} else if (m->selected && !tracker_ready(t, i, &blocked_by) && blocked_by >= 0) {
+		} else if (probed_each_cycle(m) && !tracker_ready(t, i, &blocked_by) && blocked_by >= 0) {
 			struct mount_result res = { .status = STATUS_BLOCKED, .blocked_by = blocked_by };
 
 			if (report(m, i, &res, now_boot_ns, &tr))
@@ -296,7 +311,7 @@ void tracker_forget_inflight(struct tracker *t)
 		if (t->v[i].used && t->v[i].phase != TRACK_IDLE) {
 			t->v[i].phase = TRACK_IDLE;
 			/* Unanswered: the cycle is not over for it. */
-			t->v[i].due = t->v[i].present && t->v[i].selected;
+			t->v[i].due = probed_each_cycle(&t->v[i]);
 			if (!t->v[i].present)
 				slot_clear(&t->v[i]);
 		}

@@ -33,6 +33,8 @@ struct tracked_mount {
 	dev_t devno;
 	bool present;	/* in the current mount table */
 	bool selected;	/* shown and probed every cycle */
+	bool gates;	/* not selected, but the gate of a selected mount:
+			 * probed every cycle too, never shown */
 	bool suspect;	/* network/FUSE: gates the mounts below it */
 	bool used;	/* slot in use */
 	bool seen;	/* found in the table being synced */
@@ -85,7 +87,7 @@ ssize_t tracker_gate(const struct tracker *t, size_t idx);
  * healthy and not overdue. Sets *ret_blocked_by when a gate is unhealthy. */
 bool tracker_ready(const struct tracker *t, size_t idx, ssize_t *ret_blocked_by);
 
-/* A new cycle: every selected mount is due once. */
+/* A new cycle: every selected mount (and every gate of one) is due once. */
 void tracker_mark_due(struct tracker *t);
 
 void tracker_issue(struct tracker *t, size_t idx, uint64_t now_ns, int64_t now_real_ns, uint64_t timeout_ns);

@@ -181,6 +181,33 @@ int main(void)
 	ok(!t.v[fuse].used, "answered: forgotten");
 	is_int(apply(&t, (size_t)fuse, RECORD_STATX, 0, 402 * S), 0, "a stray record for a freed slot is ignored");
 
+	/* Only the mount inside the nfs one selected (-t fuse.x): its gate
+	 * is probed every cycle all the same, never shown, and blocks it
+	 * when hung. */
+	{
+		struct tracker u = {};
+		bool only_in[4] = { false, false, true, false };
+		ssize_t g, c;
+
+		set_table(3);
+		tracker_sync(&u, &table, only_in);
+		g = slot(&u, "/nfs");
+		c = slot(&u, "/nfs/in");
+		ok(u.v[g].gates && !u.v[g].selected && !u.v[c].gates, "the unselected nfs mount gates the selected one");
+		tracker_mark_due(&u);
+		ok(u.v[g].due && u.v[c].due && !u.v[slot(&u, "/")].due, "both due, / not");
+		ok(tracker_ready(&u, (size_t)g, &blocked_by), "the gate goes first");
+		ok(!tracker_ready(&u, (size_t)c, &blocked_by) && blocked_by < 0, "the selected mount waits for it");
+		tracker_issue(&u, (size_t)g, 0, 0, 2 * S);
+		tracker_expire(&u, 3 * S, 3 * S, on_tr, NULL);
+		ok(u.v[g].result.status == STATUS_HUNG && u.v[c].result.status == STATUS_BLOCKED &&
+			   u.v[c].result.blocked_by == g,
+		   "gate hung: the selected mount blocked by it");
+		is_int(tracker_count(&u, STATUS_HUNG), 0, "the gate is not counted among the mounts shown");
+		tracker_done(&u);
+		set_table(4);
+	}
+
 	/* Mount ID reuse: the same ID on another target is a new mount. */
 	set_table(4);
 	entries[3].target = "/other";
