@@ -421,10 +421,10 @@ static void on_transition(void *userdata, const struct transition *tr)
 			daemon_log(d, LOG_WARNING, m, tr, "%s: %s (%s)", m->target, status_to_string(tr->to), detail);
 	} else if (status_is_healthy(tr->to))
 		daemon_log(d, LOG_NOTICE, m, tr, "%s: %s -> %s%s", m->target, status_to_string(tr->from),
-			 status_to_string(tr->to), tr->from == STATUS_HUNG ? " (recovered)" : "");
+			  status_to_string(tr->to), tr->from == STATUS_HUNG ? " (recovered)" : "");
 	else
 		daemon_log(d, LOG_WARNING, m, tr, "%s: %s -> %s (%s)", m->target, status_to_string(tr->from),
-			 status_to_string(tr->to), detail);
+			  status_to_string(tr->to), detail);
 	if (!tr->first)
 		exec_on_change(d, m, tr);
 	mark_dirty(d);
@@ -458,15 +458,15 @@ static void maybe_abort_fuse(struct daemon *d, struct tracked_mount *m)
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, "1", 1) != 1) {
 		daemon_log(d, LOG_ERR, NULL, NULL, "%s: cannot abort the hung FUSE connection (%s): %s", m->target, path,
-			 strerror(errno));
+			  strerror(errno));
 		if (fd >= 0)
 			(void)close(fd);
 		return;
 	}
 	(void)close(fd);
 	daemon_log(d, LOG_CRIT, NULL, NULL, "%s: ABORTED the FUSE connection %u:%u, hung for %s (--abort-fuse-after)",
-		 m->target, major(m->devno), minor(m->devno),
-		 format_duration(now_boot_ns() - m->hung_since_boot_ns, dur, sizeof(dur)));
+		  m->target, major(m->devno), minor(m->devno),
+		  format_duration(now_boot_ns() - m->hung_since_boot_ns, dur, sizeof(dur)));
 }
 
 /* Issues every mount that may go now: due this cycle, idle, and with a
