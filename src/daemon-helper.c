@@ -204,7 +204,8 @@ void helper_drop(struct daemon *d, const char *why)
 	} else {
 		char what[128];
 
-		(void)snprintf(what, sizeof(what), "the probe helper %s before answering", why);
+		(void)snprintf(what, sizeof(what), "the probe helper %s%s", why,
+			       streq(why, "did not answer") ? "" : " before answering");
 		start_failed(d, what);
 	}
 	schedule_respawn(d);
@@ -279,7 +280,7 @@ void helper_ping(struct daemon *d, uint64_t now_ns)
 	if (!h->session)
 		return;
 	if (h->ping_outstanding && now_ns - h->ping_sent_ns > MAX(PING_TIMEOUT_NS, d->o->timeout_ns))
-		helper_drop(d, "stopped answering");
+		helper_drop(d, h->answered ? "stopped answering" : "did not answer");
 	else if (!h->ping_outstanding && probe_session_ping(h->session) >= 0) {
 		h->ping_outstanding = true;
 		h->ping_sent_ns = now_ns;
