@@ -17,7 +17,7 @@
 # cgroup v1's pids hierarchy, or v2's when it has the pids controller.
 . "$(dirname "$0")/../lib.sh"
 t_require_fuse
-[ -x "${NOTIFY_RECV:-}" ] || t_skip_all "notify-recv helper not built"
+t_require_built "${NOTIFY_RECV:-}" "the notify-recv helper"
 
 CG_ROOT=$(awk '$3 == "cgroup" && $4 ~ /(^|,)pids(,|$)/ { print $2; exit }' /proc/self/mounts)
 CG_V=1

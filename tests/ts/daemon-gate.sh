@@ -7,7 +7,7 @@
 # keeps being pinged.
 . "$(dirname "$0")/../lib.sh"
 t_require_fuse
-[ -x "${NOTIFY_RECV:-}" ] || t_skip_all "notify-recv helper not built"
+t_require_built "${NOTIFY_RECV:-}" "the notify-recv helper"
 t_init
 PROM=$T_DIR/fsprobe.prom
 LOG=$T_DIR/daemon.log
