@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fstypes.h"
 #include "macro.h"
 #include "tracker.h"
 #include "util.h"
@@ -25,7 +26,7 @@ void tracker_done(struct tracker *t)
 
 static bool probed_each_cycle(const struct tracked_mount *m)
 {
-	return m->used && m->present && (m->selected || m->gates);
+	return m->used && m->present && (m->selected || m->gates) && !m->automount;
 }
 
 static ssize_t find(const struct tracker *t, const struct mount_entry *e)
@@ -76,6 +77,14 @@ int tracker_sync(struct tracker *t, const struct mount_table *table, const bool 
 				slot_clear(m);
 				return -ENOMEM;
 			}
+			/* Known from the table alone (report.c says why). */
+			m->automount = fstype_is_automount(e->fstype);
+			if (m->automount) {
+				m->known = true;
+				m->due = false;
+				m->result = (struct mount_result){ .status = STATUS_OK, .flags = RESULT_AUTOMOUNT,
+								   .blocked_by = -1 };
+			}
 			changes++;
 		}
 		m = &t->v[k];
@@ -124,7 +133,9 @@ ssize_t tracker_gate(const struct tracker *t, size_t idx)
 			}
 		if (p < 0)
 			return -1;
-		if (t->v[p].selected || t->v[p].suspect)
+		/* An automount point is never probed: the walk crosses it
+		 * unasked, and is gated further up. */
+		if ((t->v[p].selected && !t->v[p].automount) || t->v[p].suspect)
 			return p;
 		parent = t->v[p].parent_id;
 	}
@@ -319,8 +330,9 @@ void tracker_forget_inflight(struct tracker *t)
 
 void tracker_unconfirm_all(struct tracker *t)
 {
+	/* An automount point's status comes from the table, not the helper. */
 	for (size_t i = 0; i < t->n; i++)
-		if (t->v[i].used && t->v[i].known)
+		if (t->v[i].used && t->v[i].known && !t->v[i].automount)
 			t->v[i].unconfirmed = true;
 }
 

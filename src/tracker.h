@@ -36,6 +36,7 @@ struct tracked_mount {
 	bool gates;	/* not selected, but the gate of a selected mount:
 			 * probed every cycle too, never shown */
 	bool suspect;	/* network/FUSE: gates the mounts below it */
+	bool automount;	/* autofs: ok from the table, never issued */
 	bool used;	/* slot in use */
 	bool seen;	/* found in the table being synced */
 	bool due;	/* to be probed this cycle */
@@ -80,7 +81,8 @@ void tracker_done(struct tracker *t);
  * probed. Returns how many mounts appeared or vanished, or -ENOMEM. */
 int tracker_sync(struct tracker *t, const struct mount_table *table, const bool *selected);
 
-/* The mount whose path walk must succeed before idx can be probed, or -1. */
+/* The mount whose path walk must succeed before idx can be probed, or -1;
+ * never an automount point. */
 ssize_t tracker_gate(const struct tracker *t, size_t idx);
 
 /* Whether idx can be issued now: idle, present, selected, and its gate is

@@ -215,5 +215,50 @@ int main(void)
 	ok(slot(&t, "/other") >= 0, "under its own target");
 
 	tracker_done(&t);
+
+	/* An automount point is ok from the table alone: never due, never
+	 * issued, and no gate to what autofs mounts below it, which is
+	 * gated by what lies above the autofs mount. */
+	{
+		static const struct mount_entry am[] = {
+			{ .id = 1, .parent_id = 1, .target = "/", .fstype = "ext4", .source = "/dev/vda", .parent = -1 },
+			{ .id = 20, .parent_id = 1, .target = "/net", .fstype = "autofs", .source = "auto.net", .parent = 0 },
+			{ .id = 21, .parent_id = 20, .target = "/net/srv", .fstype = "nfs4", .source = "srv:/",
+			  .suspect = true, .parent = 1 },
+			{ .id = 30, .parent_id = 1, .target = "/nfs", .fstype = "nfs4", .source = "a:/", .suspect = true,
+			  .parent = 0 },
+			{ .id = 31, .parent_id = 30, .target = "/nfs/auto", .fstype = "autofs", .source = "auto.x", .parent = 3 },
+			{ .id = 32, .parent_id = 31, .target = "/nfs/auto/x", .fstype = "fuse.x", .source = "x",
+			  .suspect = true, .parent = 4 },
+		};
+		struct mount_table amt = { .entries = (struct mount_entry *)am, .n = ARRAY_SIZE(am) };
+		static const bool amsel[] = { false, true, true, true, true, true };
+		struct tracker u = {};
+		ssize_t a, n, b, up, x;
+
+		is_int(tracker_sync(&u, &amt, amsel), 6, "autofs table: six mounts");
+		a = slot(&u, "/net");
+		n = slot(&u, "/net/srv");
+		up = slot(&u, "/nfs");
+		x = slot(&u, "/nfs/auto/x");
+		ok(a >= 0 && u.v[a].automount && u.v[a].known, "autofs: known at once");
+		ok(u.v[a].result.status == STATUS_OK && (u.v[a].result.flags & RESULT_AUTOMOUNT) &&
+		   !(u.v[a].result.flags & (RESULT_ANSWERED | RESULT_HAVE_USAGE)), "ok, unprobed, no numbers");
+		tracker_mark_due(&u);
+		ok(!u.v[a].due && u.v[n].due, "the autofs mount is not due, the mount below it is");
+		ok(!tracker_ready(&u, (size_t)a, &b) && b == -1, "autofs: never ready, never blocked");
+		ok(n >= 0 && tracker_gate(&u, (size_t)n) == -1 && tracker_ready(&u, (size_t)n, &b),
+		   "the NFS mount below it has no gate: it goes at once");
+		is_int((int)tracker_gate(&u, (size_t)x), (int)up, "below autofs below NFS: gated by the NFS mount");
+		tracker_issue(&u, (size_t)up, 1000 * S, 0, 2 * S);
+		ok(!tracker_ready(&u, (size_t)x, &b), "and waits for it");
+		is_int((int)tracker_count(&u, STATUS_OK), 2, "both autofs mounts counted ok");
+		(void)tracker_expire(&u, 1003 * S, 1003 * S, on_tr, NULL);
+		ok(u.v[up].result.status == STATUS_HUNG && u.v[a].result.status == STATUS_OK,
+		   "the NFS mount hangs, the automount points stay ok");
+		ok(u.v[x].result.status == STATUS_BLOCKED && u.v[x].result.blocked_by == up,
+		   "the mount below the autofs mount is blocked by the hung NFS mount");
+		tracker_done(&u);
+	}
 	return tap_done();
 }
