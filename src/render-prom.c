@@ -175,6 +175,12 @@ static bool has_usage(const struct report *r, size_t m)
  * sample are left out whole, HELP and TYPE included. */
 static bool has_sample(const struct report *r, enum family f, size_t m)
 {
+	/* A status the daemon cannot vouch for now is no sample at all, as
+	 * an exporter leaves out what it could not collect: the mount stays
+	 * listed (fsprobe_mount_info) and fsprobe_daemon_helper_up says why. */
+	if ((r->results[m].flags & RESULT_OUTDATED) && f != FAM_INFO && f != FAM_WARNING && f != FAM_NFS_IDENTITY &&
+	    f != FAM_NFS_OPS)
+		return false;
 	switch (f) {
 	case FAM_DURATION:
 		return r->results[m].flags & RESULT_ANSWERED;
@@ -320,11 +326,13 @@ int render_prom(const struct report *r, int64_t now_real_ns, FILE *out)
 	put_nfs_clients(out, r, s, n);
 	series_free(s, n);
 
-	fputs("# HELP fsprobe_last_run_timestamp_seconds When fsprobe last ran, in seconds since the epoch.\n"
-	      "# TYPE fsprobe_last_run_timestamp_seconds gauge\n",
-	      out);
-	fprintf(out, "fsprobe_last_run_timestamp_seconds %lld.%03lld\n", (long long)(now_real_ns / 1000000000),
-		(long long)(now_real_ns % 1000000000 / 1000000));
+	if (now_real_ns > 0) {
+		fputs("# HELP fsprobe_last_run_timestamp_seconds When fsprobe last ran, in seconds since the epoch.\n"
+		      "# TYPE fsprobe_last_run_timestamp_seconds gauge\n",
+		      out);
+		fprintf(out, "fsprobe_last_run_timestamp_seconds %lld.%03lld\n", (long long)(now_real_ns / 1000000000),
+			(long long)(now_real_ns % 1000000000 / 1000000));
+	}
 	fputs("# HELP fsprobe_build_info fsprobe's version and the probe engine that ran, always 1.\n"
 	      "# TYPE fsprobe_build_info gauge\n",
 	      out);

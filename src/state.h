@@ -46,6 +46,8 @@ enum result_flags {
 	RESULT_STATFS_HUNG = 1 << 4,  /* statx answered, statfs did not */
 	RESULT_AUTOMOUNT = 1 << 5,    /* an autofs trigger: ok from the mount
 				       * table alone, never probed */
+	RESULT_OUTDATED = 1 << 6,     /* the daemon's last answer predates its
+				       * outage (no helper): status not known */
 };
 
 struct mount_result {

@@ -27,6 +27,11 @@ void tracker_done(struct tracker *t)
 	*t = (struct tracker){};
 }
 
+static bool probed_each_cycle(const struct tracked_mount *m)
+{
+	return m->used && m->present && (m->selected || m->gates) && !m->automount;
+}
+
 /* The slot of a mount already tracked, by its ID (map: slots by mnt_id). */
 static ssize_t find(const struct tracker *t, const struct hashmap *by_id, const struct mount_entry *e)
 {
@@ -165,7 +170,19 @@ int tracker_sync(struct tracker *t, const struct mount_table *table, const bool 
 			slot_clear(m);
 	}
 	r = link_gates(t, table, slot_of);
-	return r < 0 ? r : changes;
+	if (r < 0)
+		return r;
+	/* A selected mount below one that is not (-t picking a FUSE mount
+	 * inside an NFS home): the walk needs that one's answer each cycle
+	 * as well, or the mount would never be probed. */
+	for (size_t i = 0; i < t->n; i++)
+		t->v[i].gates = false;
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].used && t->v[i].present && t->v[i].selected)
+			for (ssize_t g = tracker_gate(t, i); g >= 0 && !t->v[g].selected && !t->v[g].gates;
+			     g = tracker_gate(t, (size_t)g))
+				t->v[g].gates = true;
+	return changes;
 }
 
 ssize_t tracker_gate(const struct tracker *t, size_t idx)
@@ -186,7 +203,7 @@ bool tracker_ready(const struct tracker *t, size_t idx, ssize_t *ret_blocked_by)
 	ssize_t g;
 
 	*ret_blocked_by = -1;
-	if (!m->used || !m->present || !m->selected || m->automount || m->phase != TRACK_IDLE)
+	if (!probed_each_cycle(m) || m->phase != TRACK_IDLE)
 		return false;
 	g = tracker_gate(t, idx);
 	if (g < 0)
@@ -196,8 +213,10 @@ bool tracker_ready(const struct tracker *t, size_t idx, ssize_t *ret_blocked_by)
 		*ret_blocked_by = g;
 		return false;
 	}
-	if (!t->v[g].known || t->v[g].phase != TRACK_IDLE) {
-		if (t->v[g].known && !gate_passes(t->v[g].result.status))
+	/* An answer from before an outage says nothing of the gate now: the
+	 * walk waits for its fresh one. */
+	if (!t->v[g].known || t->v[g].unconfirmed || t->v[g].phase != TRACK_IDLE) {
+		if (t->v[g].known && !t->v[g].unconfirmed && !gate_passes(t->v[g].result.status))
 			*ret_blocked_by = g;
 		return false;
 	}
@@ -211,7 +230,7 @@ bool tracker_ready(const struct tracker *t, size_t idx, ssize_t *ret_blocked_by)
 void tracker_mark_due(struct tracker *t)
 {
 	for (size_t i = 0; i < t->n; i++)
-		t->v[i].due = t->v[i].used && t->v[i].present && t->v[i].selected && !t->v[i].automount;
+		t->v[i].due = probed_each_cycle(&t->v[i]);
 }
 
 void tracker_issue(struct tracker *t, size_t idx, uint64_t now_ns, int64_t now_real_ns, uint64_t timeout_ns)
@@ -236,6 +255,7 @@ static int report(struct tracked_mount *m, size_t idx, const struct mount_result
 		m->hung_since_boot_ns = res->hung_ns ? now_boot_ns - res->hung_ns : now_boot_ns;
 	m->result = *res;
 	m->known = true;
+	m->unconfirmed = false;
 	if (!first && from == res->status)
 		return 0;
 	*ret = (struct transition){ .idx = idx, .from = from, .to = res->status, .first = first };
@@ -336,7 +356,7 @@ uint64_t tracker_expire(struct tracker *t, uint64_t now_ns, uint64_t now_boot_ns
 		} else if (m->phase != TRACK_IDLE) {
 			if (!next || m->deadline_ns < next)
 				next = m->deadline_ns;
-		} else if (m->selected && !tracker_ready(t, i, &blocked_by) && blocked_by >= 0) {
+		} else if (probed_each_cycle(m) && !tracker_ready(t, i, &blocked_by) && blocked_by >= 0) {
 			struct mount_result res = { .status = STATUS_BLOCKED, .blocked_by = blocked_by };
 
 			if (report(m, i, &res, now_boot_ns, &tr))
@@ -351,9 +371,36 @@ void tracker_forget_inflight(struct tracker *t)
 	for (size_t i = 0; i < t->n; i++)
 		if (t->v[i].used && t->v[i].phase != TRACK_IDLE) {
 			t->v[i].phase = TRACK_IDLE;
+			/* Unanswered: the cycle is not over for it. */
+			t->v[i].due = probed_each_cycle(&t->v[i]);
 			if (!t->v[i].present)
 				slot_clear(&t->v[i]);
 		}
+}
+
+void tracker_unconfirm_all(struct tracker *t)
+{
+	/* An automount point's status comes from the table, not the helper. */
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].used && t->v[i].known && !t->v[i].automount)
+			t->v[i].unconfirmed = true;
+}
+
+int tracker_fail(struct tracker *t, size_t idx, int err, uint64_t now_boot_ns, struct transition *ret)
+{
+	struct mount_result res = { .status = STATUS_ERROR, .err = err, .blocked_by = -1 };
+	struct tracked_mount *m = &t->v[idx];
+
+	m->due = false;
+	return report(m, idx, &res, now_boot_ns, ret);
+}
+
+bool tracker_waiting(const struct tracker *t, uint64_t now_ns)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].used && t->v[i].phase != TRACK_IDLE && now_ns < t->v[i].deadline_ns)
+			return true;
+	return false;
 }
 
 size_t tracker_count(const struct tracker *t, enum mount_status s)

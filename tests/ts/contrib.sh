@@ -1,14 +1,15 @@
 #!/bin/bash
 # The integrations in contrib/ are accepted by the tools they are for:
 # promtool checks the alerting rules and runs their unit tests (an alert
-# fires for a hung and for a stale mount, when the textfile stops
-# being refreshed, and for two hosts sharing an NFSv4 client owner but not
-# for one host restarting), systemd-analyze verifies the textfile service and
-# timer, the Nagios and Icinga 2 command lines use only options
-# check_fsprobe accepts, and the Icinga 2 CheckCommand is the ITL's
-# "disk" one under another name: the same arguments, custom variables and
-# defaults (compared with the ITL that icinga2-common installs), valid for
-# icinga2 itself. Needs no mounts of its own.
+# fires for a hung and for a stale mount, when the textfile stops being
+# refreshed, when the daemon cannot start its probe helper, and for two
+# hosts sharing an NFSv4 client owner but not for one host restarting),
+# systemd-analyze verifies the textfile service and timer, the Nagios and
+# Icinga 2 command lines use only options check_fsprobe accepts, and the
+# Icinga 2 CheckCommand is the ITL's "disk" one under another name: the
+# same arguments, custom variables and defaults (compared with the ITL
+# that icinga2-common installs), valid for icinga2 itself. Needs no
+# mounts of its own.
 . "$(dirname "$0")/../lib.sh"
 t_require_installed prometheus promtool
 t_require_installed systemd systemd-analyze
@@ -21,9 +22,9 @@ t_init
 
 promtool check rules "$C/prometheus/fsprobe-rules.yml" >"$T_DIR/out" 2>&1
 t_is "$?" 0 "promtool check rules accepts the rules"
-t_like "$(cat "$T_DIR/out")" "SUCCESS: 6 rules found" "six rules"
+t_like "$(cat "$T_DIR/out")" "SUCCESS: 7 rules found" "seven rules"
 (cd "$C/prometheus" && promtool test rules fsprobe-rules.test.yml) >"$T_DIR/out" 2>&1
-t_is "$?" 0 "promtool test rules: hung, stale, disconnected and stale-textfile alerts fire when they should"
+t_is "$?" 0 "promtool test rules: hung, stale, disconnected, stale-textfile, blind-daemon and shared-identity alerts fire when they should"
 grep -q SUCCESS "$T_DIR/out" || t_note "$(cat "$T_DIR/out")"
 t_is "$(grep -c 'alertname: FsprobeMountHung' "$C/prometheus/fsprobe-rules.test.yml")" 4 \
 	"the hung alert is tested before, at and after its 5 minutes"
