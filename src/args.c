@@ -249,7 +249,7 @@ struct cli_option {
 	const char *name; /* long name; NULL: a short option only */
 	int id;		  /* the short option's letter, or OPT_* */
 	int has_arg;	  /* getopt's no_argument, required_ or optional_argument */
-	enum cli_group group;
+	int group;	  /* enum cli_group (fsprobe), enum plugin_group */
 	const char *arg;  /* what --help shows after the names */
 	const char *help; /* one line, or several separated by \n */
 };
@@ -361,17 +361,23 @@ static const char *cli_option_shown(int id, char *buf, size_t bufsz)
 	return buf;
 }
 
-/* getopt_long()'s array and short option string, from cli_options[]. */
-static void cli_getopt_tables(struct option *longs, char *shorts)
+/* getopt_long()'s array and short option string (after prefix) from a
+ * table of options; a short option named by several rows (aliases) once. */
+static void getopt_tables(const struct cli_option *opts, size_t n_opts, const char *prefix, struct option *longs,
+			  char *shorts)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < ARRAY_SIZE(cli_options); i++) {
-		const struct cli_option *o = &cli_options[i];
+	shorts = stpcpy(shorts, prefix);
+	for (size_t i = 0; i < n_opts; i++) {
+		const struct cli_option *o = &opts[i];
+		bool again = false;
 
 		if (o->name)
 			longs[n++] = (struct option){ o->name, o->has_arg, NULL, o->id };
-		if (o->id < 0x80) {
+		for (size_t j = 0; j < i; j++)
+			again |= opts[j].id == o->id;
+		if (o->id < 0x80 && !again) {
 			*shorts++ = (char)o->id;
 			if (o->has_arg != no_argument)
 				*shorts++ = ':';
@@ -702,7 +708,7 @@ int args_parse(int argc, char *argv[], struct args *a)
 	bool seen[OPT_MAX_ID] = {};
 	int c, r;
 
-	cli_getopt_tables(longs, shorts);
+	getopt_tables(cli_options, ARRAY_SIZE(cli_options), "", longs, shorts);
 	a->timeout_ns = DEFAULT_TIMEOUT_NS;
 	a->engine = PROBE_ENGINE_AUTO;
 	a->nfs.churn_threshold = CHURN_DEFAULT_THRESHOLD;
@@ -888,234 +894,291 @@ static int take_disk_positional(struct args *a, int argc, char *argv[])
 	return 0;
 }
 
+/* check_fsprobe's options in the same style: one row each in
+ * plugin_options[] (aliases, as check_disk has them, are rows of their
+ * own), the getopt arrays derived from it, one handler per group. Its
+ * --help (plugin_usage()) stays written out: it follows check_disk's, which
+ * shows several spellings of one option on one line. */
+enum plugin_group {
+	PLUGIN_INFO,	  /* -h, -V, --extra-opts */
+	PLUGIN_LIMITS,	  /* thresholds and units */
+	PLUGIN_PATHS,	  /* which mounts, in check_disk's order */
+	PLUGIN_REPORTING, /* what is shown and how */
+	PLUGIN_PROBING,	  /* fsprobe's own: -t, --engine, the registry */
+	_PLUGIN_GROUP_MAX,
+};
+
+static const struct cli_option plugin_options[] = {
+	{ "help", 'h', no_argument, PLUGIN_INFO, NULL, NULL },
+	{ "version", 'V', no_argument, PLUGIN_INFO, NULL, NULL },
+	{ "extra-opts", OPT_EXTRA_OPTS, optional_argument, PLUGIN_INFO, NULL, NULL },
+	{ "warning", 'w', required_argument, PLUGIN_LIMITS, NULL, NULL },
+	{ "critical", 'c', required_argument, PLUGIN_LIMITS, NULL, NULL },
+	{ "iwarning", 'W', required_argument, PLUGIN_LIMITS, NULL, NULL },
+	{ "icritical", 'K', required_argument, PLUGIN_LIMITS, NULL, NULL },
+	{ "used-warning", OPT_USED_WARNING, required_argument, PLUGIN_LIMITS, NULL, NULL },
+	{ "used-critical", OPT_USED_CRITICAL, required_argument, PLUGIN_LIMITS, NULL, NULL },
+	{ "inodes-used-warning", OPT_INODES_USED_WARNING, required_argument, PLUGIN_LIMITS, NULL, NULL },
+	{ "inodes-used-critical", OPT_INODES_USED_CRITICAL, required_argument, PLUGIN_LIMITS, NULL, NULL },
+	{ "kilobytes", 'k', no_argument, PLUGIN_LIMITS, NULL, NULL },
+	{ "megabytes", 'm', no_argument, PLUGIN_LIMITS, NULL, NULL },
+	{ "units", 'u', required_argument, PLUGIN_LIMITS, NULL, NULL },
+	{ "freespace-ignore-reserved", 'f', no_argument, PLUGIN_LIMITS, NULL, NULL },
+	{ "path", 'p', required_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "partition", 'p', required_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "exclude_device", 'x', required_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "exclude-type", 'X', required_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "include-type", 'N', required_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "type", 'N', required_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "group", 'g', required_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "eregi-path", 'R', required_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "eregi-partition", 'R', required_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "ereg-path", 'r', required_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "ereg-partition", 'r', required_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "ignore-ereg-path", 'i', required_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "ignore-ereg-partition", 'i', required_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "ignore-eregi-path", 'I', required_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "ignore-eregi-partition", 'I', required_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "local", 'l', no_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "stat-remote-fs", 'L', no_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "exact-match", 'E', no_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "all", 'A', no_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "clear", 'C', no_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "mountinfo", OPT_MOUNTINFO, required_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "iperfdata", 'P', no_argument, PLUGIN_REPORTING, NULL, NULL },
+	{ "mountpoint", 'M', no_argument, PLUGIN_REPORTING, NULL, NULL },
+	{ "errors-only", 'e', no_argument, PLUGIN_REPORTING, NULL, NULL },
+	{ "quiet", 'q', no_argument, PLUGIN_REPORTING, NULL, NULL },
+	{ "verbose", 'v', no_argument, PLUGIN_REPORTING, NULL, NULL },
+	{ "timeout", 't', required_argument, PLUGIN_PROBING, NULL, NULL },
+	{ "engine", OPT_ENGINE, required_argument, PLUGIN_PROBING, NULL, NULL },
+	{ "state-dir", OPT_STATE_DIR, required_argument, PLUGIN_PROBING, NULL, NULL },
+	{ "no-state", OPT_NO_STATE, no_argument, PLUGIN_PROBING, NULL, NULL },
+};
+
+static int take_plugin_info(struct args *a _unused_, int c, const char *arg _unused_)
+{
+	if (c == OPT_EXTRA_OPTS) {
+		plugin_error("--extra-opts is not supported: give the options on the command line");
+		return -EINVAL;
+	}
+	if (c == 'h')
+		plugin_usage(stdout);
+	else
+		printf("check_fsprobe v%s (fsprobe %s)\n", PACKAGE_VERSION, PACKAGE_VERSION);
+	return 0;
+}
+
+static int take_plugin_limits(struct args *a, int c, const char *arg)
+{
+	struct disk_options *d = &a->disk;
+
+	switch (c) {
+	case 'w':
+	case 'c':
+	case 'W':
+	case 'K':
+		return take_disk_threshold(d, c, arg) < 0 ? -EINVAL : 1;
+	case OPT_USED_WARNING:
+	case OPT_USED_CRITICAL:
+	case OPT_INODES_USED_WARNING:
+	case OPT_INODES_USED_CRITICAL: {
+		const char *shown = c == OPT_USED_WARNING	   ? "--used-warning"
+				  : c == OPT_USED_CRITICAL	   ? "--used-critical"
+				  : c == OPT_INODES_USED_WARNING ? "--inodes-used-warning"
+								 : "--inodes-used-critical";
+		const char *name = c == OPT_USED_WARNING	  ? "warning"
+				 : c == OPT_USED_CRITICAL	  ? "critical"
+				 : c == OPT_INODES_USED_WARNING ? "iwarning"
+								: "icritical";
+
+		return take_threshold(a, name, shown, arg, plugin_error) < 0 ? -EINVAL : 1;
+	}
+	case 'k':
+	case 'm':
+		(void)disk_parse_unit(c == 'k' ? "kB" : "MB", &d->mult, &d->unit);
+		return 1;
+	case 'u':
+		if (disk_parse_unit(arg, &d->mult, &d->unit) < 0) {
+			plugin_error("unit type %s not known", arg);
+			return -EINVAL;
+		}
+		return 1;
+	case 'f':
+		d->ignore_reserved = true;
+		return 1;
+	}
+	return 1;
+}
+
+static int take_exclude_device(struct disk_options *d, const char *arg)
+{
+	size_t n = 0;
+	char **l;
+
+	while (d->exclude_devices && d->exclude_devices[n])
+		n++;
+	l = reallocarray(d->exclude_devices, n + 2, sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	d->exclude_devices = l;
+	l[n + 1] = NULL;
+	l[n] = strdup(arg);
+	return l[n] ? 1 : -ENOMEM;
+}
+
+/* In check_disk's order: thresholds before the paths they apply to, -i
+ * and -I after the paths they drop, -g and -E before the paths they
+ * group or check. */
+static int take_plugin_paths(struct args *a, int c, const char *arg)
+{
+	struct disk_options *d = &a->disk;
+	int r;
+
+	switch (c) {
+	case 'p':
+	case 'r':
+	case 'R':
+	case 'A':
+		if (!disk_limits_any(&d->limits) && !a->nagios.warning.set && !a->nagios.critical.set &&
+		    !a->nagios.iwarning.set && !a->nagios.icritical.set) {
+			plugin_error("Must set a threshold value before using %s", c == 'p' ? "-p" : "-r/-R");
+			return -EINVAL;
+		}
+		r = disk_options_add_op(d, c == 'p' ? DISK_OP_PATH : DISK_OP_REGEX, c == 'A' ? ".*" : arg,
+					c == 'R' || c == 'A');
+		if (r < 0)
+			return r;
+		d->path_selected = true;
+		return 1;
+	case 'i':
+	case 'I':
+		if (!d->path_selected) {
+			plugin_error("Paths need to be selected before using -i/-I. Use -A to select all paths explicitly");
+			return -EINVAL;
+		}
+		r = disk_options_add_op(d, DISK_OP_IGNORE, arg, c == 'I');
+		return r < 0 ? r : 1;
+	case 'C':
+		r = disk_options_add_op(d, DISK_OP_CLEAR, NULL, false);
+		if (r < 0)
+			return r;
+		d->limits = (struct disk_limits){};
+		d->path_selected = false;
+		d->group = NULL;
+		return 1;
+	case 'g':
+	case 'E':
+		/* Both apply to the paths selected after them. */
+		if (d->path_selected) {
+			plugin_error("Must set %s before selecting paths", c == 'g' ? "group value" : "-E");
+			return -EINVAL;
+		}
+		if (c == 'g')
+			d->group = arg;
+		else
+			d->exact = true;
+		return 1;
+	case 'x':
+		return take_exclude_device(d, arg);
+	case 'N':
+	case 'X':
+		r = take_types(a, c == 'X', c == 'N' ? "-N" : "-X", arg, plugin_error);
+		return r < 0 ? r : 1;
+	case 'L':
+	case 'l':
+		d->stat_remote |= c == 'L';
+		d->local = true;
+		return 1;
+	}
+	return 1; /* --mountinfo: take_common_long() */
+}
+
+static int take_plugin_reporting(struct args *a, int c, const char *arg _unused_)
+{
+	struct disk_options *d = &a->disk;
+
+	switch (c) {
+	case 'P':
+	case 'M':
+	case 'e':
+	case 'q':
+		*(c == 'P' ? &d->inode_perfdata : c == 'M' ? &d->device_label : &d->errors_only) = true;
+		return 1;
+	case 'v':
+		d->verbose++;
+		a->nagios.verbose = true;
+		return 1;
+	}
+	return 1;
+}
+
+/* -t goes to a->timeout_ns whole; args_parse_plugin() takes the margin
+ * off at the end. */
+static int take_plugin_probing(struct args *a, int c, const char *arg)
+{
+	int r;
+
+	if (c != 't')
+		return 1; /* --engine, --state-dir, --no-state: take_common_long() */
+	r = parse_duration(arg, &a->timeout_ns);
+	if (r < 0) {
+		plugin_error("invalid timeout '%s': %s", arg,
+			     r == -ERANGE ? "must be between 1us and 24h"
+					  : "expected seconds or a duration such as 2s, 500ms, 1m");
+		return -EINVAL;
+	}
+	return 1;
+}
+
+static int (*const plugin_take[_PLUGIN_GROUP_MAX])(struct args *a, int c, const char *arg) = {
+	[PLUGIN_INFO] = take_plugin_info,	    [PLUGIN_LIMITS] = take_plugin_limits,
+	[PLUGIN_PATHS] = take_plugin_paths,	    [PLUGIN_REPORTING] = take_plugin_reporting,
+	[PLUGIN_PROBING] = take_plugin_probing,
+};
+
 /* check_fsprobe: check_disk's options with check_disk's meaning (see
  * disk.h), the monitoring-plugins conventions (usage errors as an UNKNOWN
  * line), and fsprobe's own under long options check_disk does not have.
  * Returns 1 to go on, 0 after help or version, -EINVAL or -ENOMEM. */
 int args_parse_plugin(int argc, char *argv[], struct args *a)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "warning", required_argument, NULL, 'w' },
-		{ "critical", required_argument, NULL, 'c' },
-		{ "iwarning", required_argument, NULL, 'W' },
-		{ "icritical", required_argument, NULL, 'K' },
-		{ "kilobytes", no_argument, NULL, 'k' },
-		{ "megabytes", no_argument, NULL, 'm' },
-		{ "units", required_argument, NULL, 'u' },
-		{ "path", required_argument, NULL, 'p' },
-		{ "partition", required_argument, NULL, 'p' },
-		{ "exclude_device", required_argument, NULL, 'x' },
-		{ "exclude-type", required_argument, NULL, 'X' },
-		{ "include-type", required_argument, NULL, 'N' },
-		{ "type", required_argument, NULL, 'N' },
-		{ "group", required_argument, NULL, 'g' },
-		{ "eregi-path", required_argument, NULL, 'R' },
-		{ "eregi-partition", required_argument, NULL, 'R' },
-		{ "ereg-path", required_argument, NULL, 'r' },
-		{ "ereg-partition", required_argument, NULL, 'r' },
-		{ "freespace-ignore-reserved", no_argument, NULL, 'f' },
-		{ "ignore-ereg-path", required_argument, NULL, 'i' },
-		{ "ignore-ereg-partition", required_argument, NULL, 'i' },
-		{ "ignore-eregi-path", required_argument, NULL, 'I' },
-		{ "ignore-eregi-partition", required_argument, NULL, 'I' },
-		{ "local", no_argument, NULL, 'l' },
-		{ "stat-remote-fs", no_argument, NULL, 'L' },
-		{ "iperfdata", no_argument, NULL, 'P' },
-		{ "mountpoint", no_argument, NULL, 'M' },
-		{ "errors-only", no_argument, NULL, 'e' },
-		{ "exact-match", no_argument, NULL, 'E' },
-		{ "all", no_argument, NULL, 'A' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "clear", no_argument, NULL, 'C' },
-		{ "extra-opts", optional_argument, NULL, OPT_EXTRA_OPTS },
-		{ "used-warning", required_argument, NULL, OPT_USED_WARNING },
-		{ "used-critical", required_argument, NULL, OPT_USED_CRITICAL },
-		{ "inodes-used-warning", required_argument, NULL, OPT_INODES_USED_WARNING },
-		{ "inodes-used-critical", required_argument, NULL, OPT_INODES_USED_CRITICAL },
-		{ "engine", required_argument, NULL, OPT_ENGINE },
-		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
-		{ "no-state", no_argument, NULL, OPT_NO_STATE },
-		{ "mountinfo", required_argument, NULL, OPT_MOUNTINFO },
-		{}
-	};
+	struct option longs[ARRAY_SIZE(plugin_options) + 1];
+	char shorts[3 * ARRAY_SIZE(plugin_options) + 2];
 	struct disk_options *d = &a->disk;
-	uint64_t timeout = PLUGIN_DEFAULT_TIMEOUT_NS;
 	int c, r;
 
+	getopt_tables(plugin_options, ARRAY_SIZE(plugin_options), ":", longs, shorts);
 	a->format = OUTPUT_NAGIOS;
 	a->engine = PROBE_ENGINE_AUTO;
 	a->nfs.churn_threshold = CHURN_DEFAULT_THRESHOLD;
+	a->timeout_ns = PLUGIN_DEFAULT_TIMEOUT_NS;
 	d->enabled = true;
 	(void)disk_parse_unit("MB", &d->mult, &d->unit);
 	opterr = 0; /* our UNKNOWN line instead of getopt's message */
-	while ((c = getopt_long(argc, argv, ":hVt:w:c:W:K:kmu:p:x:X:N:g:R:r:fi:I:lLPMeEAvqC", opts, NULL)) >= 0) {
-		r = take_common_long(a, c, optarg, plugin_error);
-		if (r < 0)
-			return r;
-		if (r > 0)
-			continue;
-		switch (c) {
-		case 'h':
-			plugin_usage(stdout);
-			return 0;
-		case 'V':
-			printf("check_fsprobe v%s (fsprobe %s)\n", PACKAGE_VERSION, PACKAGE_VERSION);
-			return 0;
-		case 't':
-			r = parse_duration(optarg, &timeout);
-			if (r < 0) {
-				plugin_error("invalid timeout '%s': %s", optarg,
-					     r == -ERANGE ? "must be between 1us and 24h"
-							  : "expected seconds or a duration such as 2s, 500ms, 1m");
-				return -EINVAL;
-			}
-			break;
-		case 'w':
-		case 'c':
-		case 'W':
-		case 'K':
-			r = take_disk_threshold(d, c, optarg);
-			if (r < 0)
-				return r;
-			break;
-		case OPT_USED_WARNING:
-		case OPT_USED_CRITICAL:
-		case OPT_INODES_USED_WARNING:
-		case OPT_INODES_USED_CRITICAL: {
-			const char *shown = c == OPT_USED_WARNING    ? "--used-warning"
-					  : c == OPT_USED_CRITICAL ? "--used-critical"
-					  : c == OPT_INODES_USED_WARNING ? "--inodes-used-warning"
-									 : "--inodes-used-critical";
-			const char *name = c == OPT_USED_WARNING    ? "warning"
-					 : c == OPT_USED_CRITICAL ? "critical"
-					 : c == OPT_INODES_USED_WARNING ? "iwarning"
-									: "icritical";
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) >= 0) {
+		const struct cli_option *o = NULL;
 
-			r = take_threshold(a, name, shown, optarg, plugin_error);
-			if (r < 0)
-				return r;
-			break;
-		}
-		case 'k':
-		case 'm':
-			(void)disk_parse_unit(c == 'k' ? "kB" : "MB", &d->mult, &d->unit);
-			break;
-		case 'u':
-			if (disk_parse_unit(optarg, &d->mult, &d->unit) < 0) {
-				plugin_error("unit type %s not known", optarg);
-				return -EINVAL;
-			}
-			break;
-		case 'p':
-		case 'r':
-		case 'R':
-		case 'A':
-			if (!disk_limits_any(&d->limits) && !a->nagios.warning.set && !a->nagios.critical.set &&
-			    !a->nagios.iwarning.set && !a->nagios.icritical.set) {
-				plugin_error("Must set a threshold value before using %s", c == 'p' ? "-p" : "-r/-R");
-				return -EINVAL;
-			}
-			r = disk_options_add_op(d, c == 'p' ? DISK_OP_PATH : DISK_OP_REGEX, c == 'A' ? ".*" : optarg,
-						c == 'R' || c == 'A');
-			if (r < 0)
-				return r;
-			d->path_selected = true;
-			break;
-		case 'i':
-		case 'I':
-			if (!d->path_selected) {
-				plugin_error("Paths need to be selected before using -i/-I. Use -A to select all paths explicitly");
-				return -EINVAL;
-			}
-			r = disk_options_add_op(d, DISK_OP_IGNORE, optarg, c == 'I');
-			if (r < 0)
-				return r;
-			break;
-		case 'C':
-			r = disk_options_add_op(d, DISK_OP_CLEAR, NULL, false);
-			if (r < 0)
-				return r;
-			d->limits = (struct disk_limits){};
-			d->path_selected = false;
-			d->group = NULL;
-			break;
-		case 'g':
-		case 'E':
-			/* Both apply to the paths selected after them. */
-			if (d->path_selected) {
-				plugin_error("Must set %s before selecting paths", c == 'g' ? "group value" : "-E");
-				return -EINVAL;
-			}
-			if (c == 'g')
-				d->group = optarg;
-			else
-				d->exact = true;
-			break;
-		case 'x': {
-			size_t n = 0;
-			char **l;
-
-			while (d->exclude_devices && d->exclude_devices[n])
-				n++;
-			l = reallocarray(d->exclude_devices, n + 2, sizeof(*l));
-			if (!l)
-				return -ENOMEM;
-			d->exclude_devices = l;
-			l[n + 1] = NULL;
-			l[n] = strdup(optarg);
-			if (!l[n])
-				return -ENOMEM;
-			break;
-		}
-		case 'N':
-		case 'X':
-			r = take_types(a, c == 'X', c == 'N' ? "-N" : "-X", optarg, plugin_error);
-			if (r < 0)
-				return r;
-			break;
-		case 'f':
-			d->ignore_reserved = true;
-			break;
-		case 'P':
-			d->inode_perfdata = true;
-			break;
-		case 'M':
-			d->device_label = true;
-			break;
-		case 'e':
-		case 'q':
-			d->errors_only = true;
-			break;
-		case 'L':
-			d->stat_remote = true;
-			/* fall through */
-		case 'l':
-			d->local = true;
-			break;
-		case 'v':
-			d->verbose++;
-			a->nagios.verbose = true;
-			break;
-		case OPT_EXTRA_OPTS:
-			plugin_error("--extra-opts is not supported: give the options on the command line");
-			return -EINVAL;
-		case ':':
-			if (optopt)
+		for (size_t i = 0; !o && i < ARRAY_SIZE(plugin_options); i++)
+			if (plugin_options[i].id == c)
+				o = &plugin_options[i];
+		if (!o) {
+			if (c == ':' && optopt)
 				plugin_error("option -%c needs an argument", optopt);
-			else
+			else if (c == ':')
 				plugin_error("option %s needs an argument", argv[optind - 1]);
-			return -EINVAL;
-		default:
-			if (optopt)
+			else if (optopt)
 				plugin_error("unknown option -%c", optopt);
 			else
 				plugin_error("unknown option %s", argv[optind - 1]);
 			return -EINVAL;
 		}
+		r = take_common_long(a, c, optarg, plugin_error);
+		if (r < 0)
+			return r;
+		r = plugin_take[o->group](a, c, optarg);
+		if (r <= 0)
+			return r;
 	}
 	r = finish_common(a, plugin_error);
 	if (r < 0)
@@ -1123,7 +1186,7 @@ int args_parse_plugin(int argc, char *argv[], struct args *a)
 	r = take_disk_positional(a, argc, argv);
 	if (r < 0)
 		return r;
-	a->timeout_ns = timeout - MIN(timeout / 10, PLUGIN_MARGIN_MAX_NS);
+	a->timeout_ns -= MIN(a->timeout_ns / 10, PLUGIN_MARGIN_MAX_NS);
 	return 1;
 }
 

@@ -50,10 +50,7 @@ struct snapshot {
 
 static void snapshot_done(struct snapshot *s)
 {
-	free(s->report.rows);
-	free(s->report.results);
-	free(s->report.probed);
-	free(s->report.nfs);
+	report_done(&s->report);
 	free(s->table.entries);
 }
 
@@ -64,13 +61,11 @@ static int snapshot_take(struct daemon *d, struct snapshot *s)
 	*s = (struct snapshot){};
 	s->table.n = t->n;
 	s->table.entries = calloc(MAX(t->n, 1U), sizeof(*s->table.entries));
-	s->report.results = calloc(MAX(t->n, 1U), sizeof(*s->report.results));
-	s->report.probed = calloc(MAX(t->n, 1U), sizeof(*s->report.probed));
-	s->report.rows = calloc(MAX(t->n, 1U), sizeof(*s->report.rows));
-	s->report.nfs = calloc(MAX(t->n, 1U), sizeof(*s->report.nfs));
-	if (!s->table.entries || !s->report.results || !s->report.probed || !s->report.rows || !s->report.nfs)
+	if (!s->table.entries || report_init(&s->report, &s->table) < 0)
 		return -ENOMEM;
-	s->report.table = &s->table;
+	s->report.nfs = calloc(MAX(t->n, 1U), sizeof(*s->report.nfs));
+	if (!s->report.nfs)
+		return -ENOMEM;
 	s->report.probe.engine = d->engine;
 	s->report.timeout_ns = d->o->timeout_ns;
 	s->report.run_real_ns = now_real_ns();
@@ -90,8 +85,8 @@ static int snapshot_take(struct daemon *d, struct snapshot *s)
 			s->report.results[i].hung_ns = now_boot_ns() - m->hung_since_boot_ns;
 		/* A mount not answered yet has no status to show. */
 		s->report.probed[i] = m->used && m->present && m->selected && m->known;
-		if (s->report.probed[i])
-			s->report.rows[s->report.nrows++] = (struct report_row){ .mount = i, .usage_from = -1 };
+		if (s->report.probed[i] && report_add_row(&s->report, i, NULL) < 0)
+			return -ENOMEM;
 	}
 	return 0;
 }
