@@ -97,7 +97,9 @@ static void exec_start(struct daemon *d, char **env)
 		(void)sigprocmask(SIG_SETMASK, &none, NULL);
 		if (fd >= 0)
 			(void)dup2(fd, STDIN_FILENO);
-		(void)chdir("/");
+		/* a hook must not keep a probed mount busy through its cwd */
+		if (chdir("/") < 0)
+			_exit(127);
 		execve(argv[0], argv, env);
 		_exit(127);
 	}

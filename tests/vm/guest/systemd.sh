@@ -265,7 +265,9 @@ ts2=$(awk '/^fsprobe_last_run_timestamp_seconds/ { print $2 }' "$PROM")
 expect_unit "$U" ActiveState active
 expect_unit "$U" NRestarts 0
 check "still the same main process after $(( $(date +%s) - T_CUT ))s" test "$(unit_prop "$U" MainPID)" = "$MAIN"
-check "no watchdog timeout logged" sh -c '! journalctl -o cat --no-pager | grep -qi "watchdog timeout"'
+# PID 1 logs to the console here, not to the journal: the unit's Result
+# is what says whether the watchdog ever fired.
+expect_unit "$U" Result success
 if awk -v a="$ts1" -v b="$ts2" 'BEGIN { exit !(b > a) }'; then
     pass "the cycles go on while the mount hangs (textfile ${ts1} -> ${ts2}) ($CASE)"
 else
