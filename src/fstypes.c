@@ -37,6 +37,21 @@ bool fstype_is_suspect(const char *fstype)
 	return !mnt_fstype_is_pseudofs(fstype) && mnt_fstype_is_netfs(fstype);
 }
 
+static const char *const walk_safe_types[] = {
+	"tmpfs", "ramfs", "devtmpfs", "proc", "sysfs", "cgroup", "cgroup2", "devpts", "mqueue", "debugfs",
+	"tracefs", "securityfs", "pstore", "bpf", "configfs", "hugetlbfs", "fusectl", "binfmt_misc", "efivarfs",
+	"nsfs", "selinuxfs", "ext2", "ext3", "ext4", "xfs", "btrfs", "f2fs", "vfat", "exfat", "squashfs",
+	"iso9660", "erofs",
+};
+
+bool fstype_is_walk_safe(const char *fstype)
+{
+	for (size_t i = 0; fstype && i < ARRAY_SIZE(walk_safe_types); i++)
+		if (streq(fstype, walk_safe_types[i]))
+			return true;
+	return false;
+}
+
 bool fstype_is_untraversable(const char *fstype)
 {
 	return fstype && (fstype_is_suspect(fstype) || streq(fstype, "autofs"));

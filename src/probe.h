@@ -32,7 +32,8 @@ struct probe_job {
 	int mnt_id;		/* mountinfo ID the path must lead to */
 	uint32_t key;		/* pending_key() of the mount's device number */
 	ssize_t dep;		/* job that must answer first (the nearest
-				 * probed ancestor), -1 for none */
+				 * probed ancestor the path walk waits on,
+				 * see report.c), -1 for none */
 	bool want_usage;	/* statfs after a good statx */
 };
 
