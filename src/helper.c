@@ -505,21 +505,61 @@ static int detach(int *out_fd, int *req_fd)
 	return 0;
 }
 
+/* The two descriptors may sit where detach() moves them: they are parked
+ * above the range first. */
+static int park_and_detach(int *out_fd, int *req_fd)
+{
+	if (*out_fd < 5)
+		*out_fd = fcntl(*out_fd, F_DUPFD_CLOEXEC, 5);
+	if (*req_fd >= 0 && *req_fd < 5)
+		*req_fd = fcntl(*req_fd, F_DUPFD_CLOEXEC, 5);
+	if (*out_fd < 0)
+		return -EBADF;
+	return detach(out_fd, req_fd);
+}
+
+static int helper_run(const struct probe_job *jobs, size_t n, const struct probe_options *o, int out_fd, int req_fd);
+
 int helper_main(const struct probe_job *jobs, size_t n, const struct probe_options *o, int out_fd, int req_fd)
+{
+	if (park_and_detach(&out_fd, &req_fd) < 0)
+		return 1;
+	return helper_run(jobs, n, o, out_fd, req_fd);
+}
+
+int helper_main_prestarted(int jobs_fd, const struct probe_options *o, int out_fd)
+{
+	struct probe_jobs_msg m;
+	struct probe_options ro = *o;
+	struct pollfd p;
+	ssize_t l;
+
+	/* Detached at once, while the front reads the mount table; detach()
+	 * leaves jobs_fd non-blocking. */
+	if (park_and_detach(&out_fd, &jobs_fd) < 0)
+		return 1;
+	p = (struct pollfd){ .fd = jobs_fd, .events = POLLIN };
+	for (;;) {
+		l = read(jobs_fd, &m, sizeof(m));
+		if (l >= 0 || (errno != EINTR && errno != EAGAIN))
+			break;
+		if (errno == EAGAIN && poll(&p, 1, -1) < 0 && errno != EINTR)
+			break;
+	}
+	(void)close(jobs_fd);
+	/* Nothing to probe, or the front gave up: nothing to do. */
+	if (l != (ssize_t)sizeof(m) || m.n == 0)
+		return 0;
+	ro.engine = (enum probe_engine)m.engine;
+	return helper_run(m.jobs, (size_t)m.n, &ro, out_fd, -1);
+}
+
+static int helper_run(const struct probe_job *jobs, size_t n, const struct probe_options *o, int out_fd, int req_fd)
 {
 	struct helper h = { .out_fd = out_fd, .req_fd = req_fd, .pending_fd = -1 };
 	struct probe_record rec = { .type = RECORD_ENGINE };
 	struct helper_job *fixed;
 	int r;
-
-	/* The two descriptors may sit where detach() moves them: park them
-	 * above the range first. */
-	if (h.out_fd < 5)
-		h.out_fd = fcntl(h.out_fd, F_DUPFD_CLOEXEC, 5);
-	if (h.req_fd >= 0 && h.req_fd < 5)
-		h.req_fd = fcntl(h.req_fd, F_DUPFD_CLOEXEC, 5);
-	if (h.out_fd < 0 || detach(&h.out_fd, &h.req_fd) < 0)
-		return 1;
 
 	fixed = calloc(MAX(n, 1U), sizeof(*fixed));
 	h.req_buf = malloc(PROBE_REQUEST_MAX);
