@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "cleanup.h"
 #include "macro.h"
 #include "render-fast.h"
@@ -346,46 +347,6 @@ static bool is_ascii(const char *s)
 	return true;
 }
 
-/* The cells' texts that live in cell()'s buffer are copied here, into a
- * few large blocks rather than a malloc() each. */
-struct arena {
-	char **blocks;
-	size_t nblocks, cap;
-	char *cur;
-	size_t left;
-};
-
-#define ARENA_BLOCK (64U * 1024)
-
-static const char *arena_dup(struct arena *a, const char *s)
-{
-	size_t len = strlen(s) + 1;
-	char *p;
-
-	if (len > a->left) {
-		size_t sz = MAX(len, ARENA_BLOCK);
-
-		if (ARRAY_RESERVE(a->blocks, a->cap, a->nblocks + 1) < 0)
-			return NULL;
-		a->cur = malloc(sz);
-		if (!a->cur)
-			return NULL;
-		a->blocks[a->nblocks++] = a->cur;
-		a->left = sz;
-	}
-	p = memcpy(a->cur, s, len);
-	a->cur += len;
-	a->left -= len;
-	return p;
-}
-
-static void arena_done(struct arena *a)
-{
-	for (size_t i = 0; i < a->nblocks; i++)
-		free(a->blocks[i]);
-	free(a->blocks);
-}
-
 int render_table_via(const struct report *r, const struct table_options *o, FILE *out, enum render_via via)
 {
 	bool json = o->mode == TABLE_JSON;
@@ -429,8 +390,12 @@ int render_table_via(const struct report *r, const struct table_options *o, FILE
 				v = clean ? arena_dup(&arena, clean) : NULL;
 				if (!v)
 					return -ENOMEM;
-			} else if (v == buf && !(v = arena_dup(&arena, buf)))
-				return -ENOMEM;
+			} else if (v == buf) {
+				/* cell()'s buffer is the next cell's too */
+				v = arena_dup(&arena, buf);
+				if (!v)
+					return -ENOMEM;
+			}
 			cells[i * ncols + c] = v;
 		}
 	return via == RENDER_VIA_DIRECT ? print_direct(o, ids, ncols, cells, r->nrows, out)
