@@ -208,28 +208,48 @@ static void print_line(const struct fast_column *cols, size_t ncols, const struc
 	ob_c(b, '\n');
 }
 
+/* One row's cells as printed, into shown[0..ncols), whose encoded texts
+ * are allocs[] to free. */
+static int show_row(const char *const *cells, size_t ncols, struct shown *shown, char **allocs)
+{
+	int r = 0;
+
+	for (size_t c = 0; c < ncols; c++)
+		if (r == 0)
+			r = show(cells[c], &shown[c], &allocs[c]);
+		else
+			allocs[c] = NULL;
+	return r;
+}
+
+static void free_row(char **allocs, size_t ncols)
+{
+	for (size_t c = 0; c < ncols; c++)
+		free(allocs[c]);
+}
+
 int render_fast_aligned(const struct fast_column *cols, size_t ncols, const char *const *cells, size_t nrows,
 			bool noheadings, FILE *out)
 {
-	_cleanup_free_ struct shown *shown = NULL;
-	_cleanup_free_ char **allocs = NULL;
-	_cleanup_free_ size_t *widths = NULL;
-	_cleanup_free_ struct shown *head = NULL;
+	_cleanup_free_ struct obuf *b = NULL;
+	struct shown shown[64], head[64];
+	char *allocs[64];
+	size_t widths[64] = {};
 	int r = 0;
 
-	shown = calloc(MAX(nrows * ncols, 1U), sizeof(*shown));
-	allocs = calloc(MAX(nrows * ncols, 1U), sizeof(*allocs));
-	widths = calloc(MAX(ncols, 1U), sizeof(*widths));
-	head = calloc(MAX(ncols, 1U), sizeof(*head));
-	if (!shown || !allocs || !widths || !head)
-		return -ENOMEM;
-
+	if (ncols > ARRAY_SIZE(shown))
+		return -E2BIG;
 	/* libsmartcols' count_column_width() for a stream that is no
 	 * terminal: the widest cell; if narrower than the header, the
-	 * header's width, else an absolute width hint wider than both. */
-	for (size_t i = 0; r == 0 && i < nrows * ncols; i++) {
-		r = show(cells[i], &shown[i], &allocs[i]);
-		widths[i % ncols] = MAX(widths[i % ncols], shown[i].width);
+	 * header's width, else an absolute width hint wider than both. A
+	 * cell is encoded once to be measured and again to be printed, so
+	 * that no row but the current one is held (a cell that needs no
+	 * encoding, nearly all, costs a scan). */
+	for (size_t i = 0; r == 0 && i < nrows; i++) {
+		r = show_row(&cells[i * ncols], ncols, shown, allocs);
+		for (size_t c = 0; r == 0 && c < ncols; c++)
+			widths[c] = MAX(widths[c], shown[c].width);
+		free_row(allocs, ncols);
 	}
 	for (size_t c = 0; c < ncols; c++) {
 		size_t min = MAX(strlen(cols[c].name), 1U);
@@ -244,23 +264,22 @@ int render_fast_aligned(const struct fast_column *cols, size_t ncols, const char
 	}
 
 	/* as libsmartcols: no row, no header either */
-	if (r == 0 && nrows > 0) {
-		_cleanup_free_ struct obuf *b = malloc(sizeof(*b));
-
-		if (!b)
-			r = -ENOMEM;
-		else {
-			b->out = out;
-			b->len = 0;
-			if (!noheadings)
-				print_line(cols, ncols, head, widths, b);
-			for (size_t i = 0; i < nrows; i++)
-				print_line(cols, ncols, &shown[i * ncols], widths, b);
-			ob_flush(b);
-		}
+	if (r < 0 || nrows == 0)
+		return r;
+	b = malloc(sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	b->out = out;
+	b->len = 0;
+	if (!noheadings)
+		print_line(cols, ncols, head, widths, b);
+	for (size_t i = 0; r == 0 && i < nrows; i++) {
+		r = show_row(&cells[i * ncols], ncols, shown, allocs);
+		if (r == 0)
+			print_line(cols, ncols, shown, widths, b);
+		free_row(allocs, ncols);
 	}
-	for (size_t i = 0; i < nrows * ncols; i++)
-		free(allocs[i]);
+	ob_flush(b);
 	return r;
 }
 
