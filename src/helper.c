@@ -518,13 +518,23 @@ static int park_and_detach(int *out_fd, int *req_fd)
 	return detach(out_fd, req_fd);
 }
 
-static int helper_run(const struct probe_job *jobs, size_t n, const struct probe_options *o, int out_fd, int req_fd);
+/* What a prestarted helper makes while the front still reads the mount
+ * table: its thread engine with the first workers started, and its
+ * registry open. */
+struct helper_prep {
+	struct thread_engine *threads;
+	int pending_fd;
+	int pending_err;
+};
+
+static int helper_run(const struct probe_job *jobs, size_t n, const struct probe_options *o, int out_fd, int req_fd,
+		      const struct helper_prep *prep);
 
 int helper_main(const struct probe_job *jobs, size_t n, const struct probe_options *o, int out_fd, int req_fd)
 {
 	if (park_and_detach(&out_fd, &req_fd) < 0)
 		return 1;
-	return helper_run(jobs, n, o, out_fd, req_fd);
+	return helper_run(jobs, n, o, out_fd, req_fd, NULL);
 }
 
 int helper_main_prestarted(int jobs_fd, const struct probe_options *o, int out_fd)
@@ -536,8 +546,17 @@ int helper_main_prestarted(int jobs_fd, const struct probe_options *o, int out_f
 
 	/* Detached at once, while the front reads the mount table; detach()
 	 * leaves jobs_fd non-blocking. */
+	struct helper_prep prep = { .pending_fd = -1 };
+
 	if (park_and_detach(&out_fd, &jobs_fd) < 0)
 		return 1;
+	/* Whichever engine the front picks, statfs needs the threads. A
+	 * worker per request in flight is still the most that can be busy,
+	 * as requests are issued one per mount at a time. */
+	if (thread_engine_new(THREAD_ENGINE_UNBOUNDED, &prep.threads) == 0)
+		thread_engine_prespawn(prep.threads);
+	if (o->state_dir)
+		prep.pending_err = pending_open(o->state_dir, &prep.pending_fd);
 	p = (struct pollfd){ .fd = jobs_fd, .events = POLLIN };
 	for (;;) {
 		l = read(jobs_fd, &m, sizeof(m));
@@ -551,10 +570,11 @@ int helper_main_prestarted(int jobs_fd, const struct probe_options *o, int out_f
 	if (l != (ssize_t)sizeof(m) || m.n == 0)
 		return 0;
 	ro.engine = (enum probe_engine)m.engine;
-	return helper_run(m.jobs, (size_t)m.n, &ro, out_fd, -1);
+	return helper_run(m.jobs, (size_t)m.n, &ro, out_fd, -1, &prep);
 }
 
-static int helper_run(const struct probe_job *jobs, size_t n, const struct probe_options *o, int out_fd, int req_fd)
+static int helper_run(const struct probe_job *jobs, size_t n, const struct probe_options *o, int out_fd, int req_fd,
+		      const struct helper_prep *prep)
 {
 	struct helper h = { .out_fd = out_fd, .req_fd = req_fd, .pending_fd = -1 };
 	struct probe_record rec = { .type = RECORD_ENGINE };
@@ -585,8 +605,9 @@ static int helper_run(const struct probe_job *jobs, size_t n, const struct probe
 	/* statfs always needs threads; statx goes to io_uring when it works.
 	 * statx and statfs of one mount never overlap, so one worker per
 	 * request in flight is the most that can ever be busy. */
-	r = thread_engine_new(req_fd >= 0 ? THREAD_ENGINE_UNBOUNDED : (unsigned)n + 1, &h.threads);
-	if (r < 0)
+	if (prep && prep->threads)
+		h.threads = prep->threads;
+	else if (thread_engine_new(req_fd >= 0 ? THREAD_ENGINE_UNBOUNDED : (unsigned)n + 1, &h.threads) < 0)
 		return 1;
 	if (o->engine != PROBE_ENGINE_THREADS) {
 		r = uring_engine_new((unsigned)n, &h.uring);
@@ -603,7 +624,11 @@ static int helper_run(const struct probe_job *jobs, size_t n, const struct probe
 	send_record(&h, &rec);
 
 	if (o->state_dir) {
-		r = pending_open(o->state_dir, &h.pending_fd);
+		if (prep) {
+			r = prep->pending_err;
+			h.pending_fd = prep->pending_fd;
+		} else
+			r = pending_open(o->state_dir, &h.pending_fd);
 		if (r < 0) {
 			struct probe_record st = { .type = RECORD_STATE, .err = -r };
 			send_record(&h, &st);

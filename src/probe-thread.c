@@ -187,6 +187,14 @@ static int spawn_worker(struct thread_engine *e)
 	return r;
 }
 
+void thread_engine_prespawn(struct thread_engine *e)
+{
+	pthread_mutex_lock(&e->lock);
+	while (e->threads < WORKERS_EAGER && spawn_worker(e) == 0)
+		;
+	pthread_mutex_unlock(&e->lock);
+}
+
 int thread_engine_submit(struct thread_engine *e, uint32_t job, enum probe_op op, const char *path, void *buf,
 			 void *usage_buf)
 {
