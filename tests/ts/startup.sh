@@ -1,16 +1,17 @@
 #!/bin/bash
-# What a one-shot run loads: libsystemd, libmount and libsmartcols are not
-# linked in but loaded when first called (the daemon, libmount's netfs
-# list for nfs*/9p* types, the table on a terminal and raw output), so a
-# run in a script or a pipe loads none of them; and where they are
-# needed, they are loaded and work.
+# What a one-shot run loads: liburing, libsystemd, libmount and
+# libsmartcols are not linked in but loaded when first called (the
+# io_uring engine in the helper, the daemon, libmount's netfs list for
+# nfs*/9p* types, the table on a terminal and raw output), so a run in a
+# script or a pipe loads none of them in its front process; and where they
+# are needed, they are loaded and work.
 . "$(dirname "$0")/../lib.sh"
 command -v readelf >/dev/null || t_skip_all "readelf not installed"
 command -v script >/dev/null || t_skip_all "script (util-linux) not installed"
 t_init
 
 needed=$(readelf -d "$FSPROBE" | awk '/NEEDED/ { print $NF }' | tr -d '[]' | tr '\n' ' ')
-for lib in libsystemd libmount libsmartcols; do
+for lib in liburing libsystemd libmount libsmartcols; do
 	case " $needed" in
 	*" $lib."*) t_fail "$lib is linked in: $needed" ;;
 	*) t_pass "$lib is not linked in" ;;
@@ -31,8 +32,8 @@ for args in "--version" "-t tmpfs -P" "-t tmpfs" "-t tmpfs -J" "-t tmpfs --nagio
 	t_like "$RC" '^[01]$' "'$args': ran (exit $RC)"
 	t_like "$(head -c 200 "$T_DIR/out")" '.' "'$args': printed something"
 	case "$LIBS" in
-	*libsystemd* | *libmount* | *libsmartcols*) t_fail "'$args' loaded $LIBS" ;;
-	*) t_pass "'$args' loaded none of libsystemd, libmount, libsmartcols" ;;
+	*liburing* | *libsystemd* | *libmount* | *libsmartcols*) t_fail "'$args' loaded $LIBS" ;;
+	*) t_pass "'$args' loaded none of liburing, libsystemd, libmount, libsmartcols" ;;
 	esac
 done
 
@@ -40,6 +41,11 @@ done
 loaded -t tmpfs -r
 t_like "$LIBS" 'libsmartcols' "raw output loads libsmartcols"
 t_like "$(head -1 "$T_DIR/out")" '^STATUS LATENCY FSTYPE SOURCE ' "raw output: the header, unaligned"
+
+# The io_uring engine is loaded in the helper, and runs.
+"$FSPROBE" -t tmpfs -J --engine uring >"$T_DIR/out" 2>"$T_DIR/err"
+t_is "$?" 0 "--engine uring: exit status 0 ($(head -c 200 "$T_DIR/err"))"
+t_like "$(grep -m1 '"engine"' "$T_DIR/out")" '"engine": "uring"' "--engine uring: io_uring ran"
 
 # On a terminal the table is libsmartcols' too (width reduction).
 LD_DEBUG=files script -qec "$FSPROBE -t tmpfs" /dev/null >"$T_DIR/tty" 2>&1 </dev/null
