@@ -83,8 +83,8 @@ struct thread_engine;
 #define THREAD_ENGINE_UNBOUNDED 65536U
 int thread_engine_new(unsigned max_threads, struct thread_engine **ret);
 int thread_engine_fd(struct thread_engine *e);
-/* Starts the workers a submission would start, before there is work: a
- * prestarted helper does it while its jobs are still being read. */
+/* Starts the first worker before there is work: a prestarted helper does
+ * it while its jobs are still being read. */
 void thread_engine_prespawn(struct thread_engine *e);
 /* usage_buf (statx only, else NULL): the same worker follows a good statx
  * with a statfs into it; both answers come back, statx first. */
