@@ -92,6 +92,10 @@ GOAL_TOOLS="df|df -P -a
 fsprobe|$FSPROBE --all -P
 fsprobe-table|$FSPROBE --all
 fsprobe-json|$FSPROBE --all -J"
+[ -z "$BASELINE" ] || GOAL_TOOLS="$GOAL_TOOLS
+baseline|$BASELINE --all -P
+baseline-table|$BASELINE --all
+baseline-json|$BASELINE --all -J"
 
 # This host's own mounts, before the scene adds any.
 run_host() {
@@ -101,6 +105,8 @@ run_host() {
 		b_measure host df "$rep" --all -- df -P -a
 		# shellcheck disable=SC2086 # split on purpose
 		b_measure host fsprobe "$rep" --all -- $FSPROBE --all -P
+		# shellcheck disable=SC2086 # split on purpose
+		[ -z "$BASELINE" ] || b_measure host baseline "$rep" --all -- $BASELINE --all -P
 	done
 }
 
@@ -118,16 +124,20 @@ run_goals() {
 # goals_report SCENE N P TABLE JSON: the four ratios against the goals,
 # and RSS; SCENE holds the runs over N bind mounts, P, TABLE and JSON are
 # the names of fsprobe's three commands there.
+# With BASELINE, the quick mode's rows also give the other binary's ratio
+# (before), measured in the same interleaved runs.
 goals_report() {
-	local scene=$1 n=$2 df_w df_r w r name goal
-	echo "| scene | command | df ms | fsprobe ms | x df | goal |"
-	echo "|---|---|---:|---:|---:|---:|"
+	local scene=$1 n=$2 df_w df_r w r name goal b before=
+	echo "| scene | command | df ms | fsprobe ms | x df | goal |$([ -z "$BASELINE" ] || echo " baseline ms | baseline x df |")"
+	echo "|---|---|---:|---:|---:|---:|$([ -z "$BASELINE" ] || echo "---:|---:|")"
 	df_w=$(b_median host df 5) w=$(b_median host fsprobe 5)
-	echo "| this host's $HOST_MOUNTS mounts | \`fsprobe --all -P\` | $(b_fmt "$df_w" 1 2) | $(b_fmt "$w" 1 2) | $(b_ratio "$w" "$df_w") | <= 1.3 |"
+	[ -z "$BASELINE" ] || { b=$(b_median host baseline 5); before=" $(b_fmt "$b" 1 2) | $(b_ratio "$b" "$df_w") |"; }
+	echo "| this host's $HOST_MOUNTS mounts | \`fsprobe --all -P\` | $(b_fmt "$df_w" 1 2) | $(b_fmt "$w" 1 2) | $(b_ratio "$w" "$df_w") | <= 1.3 |$before"
 	df_w=$(b_median "$scene" df 5)
 	while read -r name goal cmd; do
 		w=$(b_median "$scene" "$name" 5)
-		echo "| $n bind mounts of one tmpfs | \`$cmd\` | $(b_fmt "$df_w" 1 1) | $(b_fmt "$w" 1 1) | $(b_ratio "$w" "$df_w") | <= $goal |"
+		[ -z "$BASELINE" ] || { b=$(b_median "$scene" "baseline${name#fsprobe}" 5); before=" $(b_fmt "$b" 1 1) | $(b_ratio "$b" "$df_w") |"; }
+		echo "| $n bind mounts of one tmpfs | \`$cmd\` | $(b_fmt "$df_w" 1 1) | $(b_fmt "$w" 1 1) | $(b_ratio "$w" "$df_w") | <= $goal |$before"
 	done <<-EOF
 	$3 0.8 fsprobe --all -P
 	$4 1.0 fsprobe --all
@@ -176,8 +186,11 @@ healthy_tools() {
 	fsprobe-json|$FSPROBE --all -J
 	EOF
 	[ -z "$BASELINE" ] || cat <<-EOF
-	baseline-uring|$BASELINE --all -P --engine=uring --state-dir $B_WORK/state-baseline
-	baseline-threads|$BASELINE --all -P --engine=threads --state-dir $B_WORK/state-baseline
+	baseline|$BASELINE --all -P
+	baseline-uring|$BASELINE --all -P --engine=uring
+	baseline-threads|$BASELINE --all -P --engine=threads
+	baseline-table|$BASELINE --all
+	baseline-json|$BASELINE --all -J
 	EOF
 }
 
