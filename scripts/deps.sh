@@ -10,9 +10,14 @@ build="build-essential autoconf automake pkg-config liburing-dev libmount-dev li
 # FUSE file system; clang and its runtime build the libFuzzer targets
 # (tests/fuzz/run.sh; libclang-rt-dev follows clang's version).
 # The monitoring integrations are checked by their real consumers:
-# promtool (prometheus), node_exporter, Monitoring::Plugin, curl for the
-# scrape, systemd-analyze for the units in contrib/.
-test="libfuse3-dev fuse3 jq procps psmisc prometheus prometheus-node-exporter libmonitoring-plugin-perl curl systemd valgrind clang libclang-rt-dev"
+# promtool (prometheus), node_exporter, Monitoring::Plugin, check_disk
+# (monitoring-plugins-basic) side by side with check_fsprobe, curl for the
+# scrape, systemd-analyze for the units in contrib/, icinga2 and its ITL
+# for the CheckCommand. The release and package checks build the Debian
+# package (debhelper, dpkg-dev, fakeroot), run lintian on it, and load the
+# bash completion (bash-completion). git: .ci/run clones the checkout, and
+# tests/ts/harness.sh checks it doing so.
+test="libfuse3-dev fuse3 jq procps psmisc prometheus prometheus-node-exporter libmonitoring-plugin-perl monitoring-plugins-basic icinga2-common icinga2-bin curl systemd valgrind clang libclang-rt-dev debhelper dpkg-dev fakeroot lintian bash-completion git"
 
 pkgs=$build
 [ "${1:-}" = --test ] && pkgs="$pkgs $test"

@@ -4,11 +4,19 @@
 # runs unit and FUSE scenario tests against both and the VM suite with real
 # NFS and CIFS servers against the plain build, and ends with the line
 # "N passed, N failed, N skipped".
+#
+# Both build directories are configured again on every run (a second or
+# two; nothing is recompiled when configure finds what it found before):
+# build/ may have been configured by the README's build command before
+# this script installed the test dependencies, and would then lack the
+# test FUSE file system. A test that finds missing something this script
+# installs fails; skips are left for what a machine really lacks (no
+# /dev/fuse, not root, a kernel limit), and the last line counts them.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
-scripts/deps.sh --test || { echo "0 passed, 1 failed"; exit 1; }
+scripts/deps.sh --test || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
 # Counts from automake's test-suite.log of each build.
 pass=0 fail=0 skip=0
@@ -24,7 +32,7 @@ count() {
 run_suite() { # run_suite BUILDDIR TESTS-override [configure args]
 	local dir=$1 tests=$2; shift 2
 	echo "=== build $dir $*"
-	if ! scripts/build.sh "$dir" "$@"; then
+	if ! scripts/build.sh --reconfigure "$dir" "$@"; then
 		echo "build failed: $dir"; fail=$((fail + 1)); return
 	fi
 	rm -f "$dir/test-suite.log"
@@ -34,6 +42,8 @@ run_suite() { # run_suite BUILDDIR TESTS-override [configure args]
 		make -C "$dir" -s check || true
 	fi
 	[ -f "$dir/test-suite.log" ] && grep -q '^# FAIL: *[1-9]\|^# ERROR: *[1-9]' "$dir/test-suite.log" && cat "$dir/test-suite.log"
+	# each skip with its reason: only a facility this machine lacks may be one
+	[ -f "$dir/test-suite.log" ] && grep '^SKIP: .* - ' "$dir/test-suite.log" | sed "s|^|skipped in ${dir##*/}: |"
 	count "$dir/test-suite.log"
 }
 
@@ -53,7 +63,6 @@ fuzz_rc=$?
 echo "$fuzz_tap"
 p=$(grep -c '^ok ' <<<"$fuzz_tap"); f=$(grep -c '^not ok ' <<<"$fuzz_tap")
 pass=$((pass + p)); fail=$((fail + f))
-grep -q '^1\.\.0 # SKIP' <<<"$fuzz_tap" && skip=$((skip + 1))
 [ "$fuzz_rc" != 0 ] && [ "$f" = 0 ] && fail=$((fail + 1))
 
 echo "$pass passed, $fail failed, $skip skipped"

@@ -27,7 +27,7 @@ void args_done(struct args *a)
 	free(a->filter.types);
 	free(a->filter.exclude_types);
 	free(a->state_dir);
-	free(a->plugin_paths);
+	disk_options_done(&a->disk);
 }
 
 static void usage(FILE *out)
@@ -627,48 +627,125 @@ _printf_(1, 2) static void plugin_error(const char *fmt, ...)
 static void plugin_usage(FILE *out)
 {
 	fprintf(out, "check_fsprobe v%s (fsprobe %s)\n", PACKAGE_VERSION, PACKAGE_VERSION);
-	fputs("Checks NFS, CIFS/SMB and FUSE mounts (or the mounts holding PATHs) and answers\n"
-	      "within the timeout whatever the mounts do: CRITICAL when a mount is hung, stale,\n"
-	      "disconnected, down, blocked or in error, WARNING/CRITICAL from the thresholds,\n"
-	      "WARNING for an NFSv4 client identity or lease churn warning.\n"
+	fputs("Checks the free space of mounted file systems as check_disk (monitoring-plugins\n"
+	      "2.3) does, with check_disk's command line and meaning, and answers within the\n"
+	      "timeout whatever the mounts do: CRITICAL when a mount is hung, stale,\n"
+	      "disconnected, down, blocked or in error; WARNING for an NFSv4 client identity\n"
+	      "or lease churn warning.\n"
 	      "\n"
-	      "Usage: check_fsprobe [-t TIMEOUT] [-w RANGE] [-c RANGE] [-W RANGE] [-K RANGE]\n"
-	      "                     [-p PATH]... [-E] [-a] [-N TYPE] [-X TYPE] [-v] [PATH...]\n"
+	      "Usage: check_fsprobe -w LIMIT -c LIMIT [-W LIMIT] [-K LIMIT] {-p PATH | -x DEVICE}\n"
+	      "                     [-C] [-E] [-e] [-f] [-g GROUP] [-k] [-l] [-L] [-M] [-m] [-P]\n"
+	      "                     [-R RE] [-r RE] [-A] [-i RE] [-I RE] [-t TIMEOUT] [-u UNIT]\n"
+	      "                     [-v] [-X TYPE] [-N TYPE]\n"
 	      "\n"
 	      "  -h, --help               this help\n"
 	      "  -V, --version            version\n"
-	      "  -t, --timeout TIMEOUT    answer within TIMEOUT: seconds or 2s, 500ms, 1m\n"
+	      "  -w, --warning=N          WARNING when N units or fewer are free (-u)\n"
+	      "  -w, --warning=PERCENT%   WARNING when PERCENT or less is free\n"
+	      "  -c, --critical=N|PERCENT%  CRITICAL likewise\n"
+	      "  -W, --iwarning=PERCENT%  WARNING when PERCENT or less of the inodes are free\n"
+	      "  -K, --icritical=PERCENT% CRITICAL likewise\n"
+	      "  -p, --path=PATH, --partition=PATH  the mount holding PATH, or the mount of\n"
+	      "                           the device PATH (repeatable; thresholds first)\n"
+	      "  -x, --exclude_device=PATH  not this device or mount point\n"
+	      "  -C, --clear              clear the thresholds: the next ones apply to the\n"
+	      "                           paths selected after; without a path before it,\n"
+	      "                           every mount gets the thresholds in force\n"
+	      "  -E, --exact-match        each -p PATH must be a mount point (CRITICAL if not)\n"
+	      "  -e, --errors-only        name only the mounts with a problem\n"
+	      "  -f, --freespace-ignore-reserved  size without the blocks reserved for root\n"
+	      "  -P, --iperfdata          inode use in perfdata too\n"
+	      "  -g, --group=NAME         the paths selected after add up into one: NAME\n"
+	      "  -k, --kilobytes          as -u kB\n"
+	      "  -m, --megabytes          as -u MB\n"
+	      "  -u, --units=UNIT         bytes, kB, MB (default), GB, TB, PB (powers of 1024;\n"
+	      "                           KiB, MiB, ... too)\n"
+	      "  -l, --local              no network file systems\n"
+	      "  -L, --stat-remote-fs     network file systems for health only, no thresholds\n"
+	      "  -M, --mountpoint         label a mount by its device, not its mount point\n"
+	      "  -A, --all                every mount, as -R '.*'\n"
+	      "  -R, --eregi-path=RE      the mounts whose mount point or device matches RE,\n"
+	      "                           ignoring case (repeatable)\n"
+	      "  -r, --ereg-path=RE       likewise, case sensitive\n"
+	      "  -I, --ignore-eregi-path=RE  drop the paths selected so far that match RE,\n"
+	      "                           ignoring case\n"
+	      "  -i, --ignore-ereg-path=RE   likewise, case sensitive\n"
+	      "  -X, --exclude-type=TYPE  no mounts of this type (repeatable, comma lists)\n"
+	      "  -N, --include-type=TYPE  only mounts of this type (repeatable, comma lists)\n"
+	      "  -t, --timeout=TIMEOUT    answer within TIMEOUT: seconds or 2s, 500ms, 1m\n"
 	      "                           (default 10); the probes get a tenth less, at most 0.5s\n"
-	      "  -w, --warning RANGE      WARNING when a mount's use is outside RANGE\n"
-	      "  -c, --critical RANGE     CRITICAL likewise\n"
-	      "                           RANGE on percent used: 80 (alert above 80%), 80%,\n"
-	      "                           @90:100; on bytes free with a unit (B, KB, MB, GB, TB,\n"
-	      "                           powers of 1024): 10GB: (alert below 10GB free)\n"
-	      "  -W, --iwarning RANGE     WARNING on percent of inodes used\n"
-	      "  -K, --icritical RANGE    CRITICAL likewise\n"
-	      "  -p, --path PATH          the mount holding PATH (repeatable; PATH arguments too)\n"
-	      "  -E, --exact-match        each PATH must be a mount point: CRITICAL if it is not\n"
-	      "                           (its mount is gone), as check_disk -E\n"
-	      "  -a, --all                all mounts, local and pseudo ones too\n"
-	      "  -N, --type TYPE[,...]    only mounts of these types (--include-type)\n"
-	      "  -X, --exclude-type TYPE[,...]  no mounts of these types\n"
+	      "  -v, --verbose            a long-output line for every mount\n"
+	      "\n"
+	      "fsprobe's own:\n"
+	      "      --used-warning=RANGE, --used-critical=RANGE  monitoring-plugins ranges on\n"
+	      "                           percent used (80, @90:100) or bytes free (10GB:)\n"
+	      "      --inodes-used-warning=RANGE, --inodes-used-critical=RANGE  on percent of\n"
+	      "                           inodes used\n"
 	      "      --engine ENGINE      auto (default), uring or threads\n"
 	      "      --state-dir DIR      registry of probes still pending from earlier runs\n"
 	      "      --no-state           do not use the registry\n"
-	      "  -v, --verbose            a long-output line for every mount\n"
 	      "\n"
-	      "Ranges follow the monitoring-plugins guidelines: N alerts outside 0..N, N: below\n"
-	      "N, ~:N above N, N:M outside N..M, @N:M inside. Perfdata per mount: used bytes\n"
-	      "with warn;crit;0;size and the probe latency in seconds, U where unknown.\n"
+	      "Without -p, -r, -R or -A every mount with a size is checked, as check_disk.\n"
+	      "Perfdata per mount: 'MOUNT POINT'=USED_BYTES;WARN;CRIT;0;SIZE (thresholds\n"
+	      "as used bytes), then 'MOUNT POINT latency'=SECONDS; U where unknown.\n"
 	      "Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (fsprobe failed, bad\n"
-	      "arguments, --help, --version).\n",
+	      "arguments, nothing to check, --help, --version). See check_fsprobe(1).\n",
 	      out);
 }
 
-/* check_fsprobe: the monitoring-plugins conventions (-h, -V, -t, -w, -c,
- * -W, -K, -v; usage errors as an UNKNOWN line) and fsprobe's selection
- * where it does not clash with them: check_disk's -p PATH and
- * -N/-X for --type/--exclude-type (fsprobe's -t is the timeout here).
+enum {
+	OPT_USED_WARNING = 0x200,
+	OPT_USED_CRITICAL,
+	OPT_INODES_USED_WARNING,
+	OPT_INODES_USED_CRITICAL,
+	OPT_EXTRA_OPTS,
+};
+
+/* check_disk's -w/-c/-W/-K: free space in units, free percent, or free
+ * inode percent, each into the thresholds now in force. */
+static int take_disk_threshold(struct disk_options *d, int c, const char *arg)
+{
+	enum disk_level lv = c == 'w' || c == 'W' ? DISK_WARN : DISK_CRIT;
+	struct disk_range *r = c == 'W' || c == 'K' ? &d->limits.free_inodes[lv]
+			       : strchr(arg, '%')   ? &d->limits.free_pct[lv]
+						    : &d->limits.free_units[lv];
+
+	if (threshold_parse_disk(arg, true, r) < 0) {
+		plugin_error("Range format incorrect: -%c '%s'", c, arg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* "check_disk W C [PATH]": bare non-negative integers are thresholds on
+ * percent USED, alerting above them (check_disk's oldest syntax). */
+static bool is_count(const char *s)
+{
+	return *s && strspn(s, "0123456789") == strlen(s);
+}
+
+static int take_disk_positional(struct args *a, int argc, char *argv[])
+{
+	struct disk_options *d = &a->disk;
+	int i = optind, r;
+
+	if (i < argc && !d->limits.used_pct[DISK_WARN].set && is_count(argv[i]))
+		(void)threshold_parse_disk(argv[i++], false, &d->limits.used_pct[DISK_WARN]);
+	if (i < argc && !d->limits.used_pct[DISK_CRIT].set && is_count(argv[i]))
+		(void)threshold_parse_disk(argv[i++], false, &d->limits.used_pct[DISK_CRIT]);
+	/* check_disk takes one PATH here; more are paths too */
+	for (; i < argc; i++) {
+		r = disk_options_add_op(d, DISK_OP_PATH, argv[i], false);
+		if (r < 0)
+			return r;
+		d->path_selected = true;
+	}
+	return 0;
+}
+
+/* check_fsprobe: check_disk's options with check_disk's meaning (see
+ * disk.h), the monitoring-plugins conventions (usage errors as an UNKNOWN
+ * line), and fsprobe's own under long options check_disk does not have.
  * Returns 1 to go on, 0 after help or version, -EINVAL or -ENOMEM. */
 int args_parse_plugin(int argc, char *argv[], struct args *a)
 {
@@ -680,31 +757,57 @@ int args_parse_plugin(int argc, char *argv[], struct args *a)
 		{ "critical", required_argument, NULL, 'c' },
 		{ "iwarning", required_argument, NULL, 'W' },
 		{ "icritical", required_argument, NULL, 'K' },
-		{ "verbose", no_argument, NULL, 'v' },
+		{ "kilobytes", no_argument, NULL, 'k' },
+		{ "megabytes", no_argument, NULL, 'm' },
+		{ "units", required_argument, NULL, 'u' },
 		{ "path", required_argument, NULL, 'p' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "type", required_argument, NULL, 'N' },
-		{ "include-type", required_argument, NULL, 'N' },
+		{ "partition", required_argument, NULL, 'p' },
+		{ "exclude_device", required_argument, NULL, 'x' },
 		{ "exclude-type", required_argument, NULL, 'X' },
+		{ "include-type", required_argument, NULL, 'N' },
+		{ "type", required_argument, NULL, 'N' },
+		{ "group", required_argument, NULL, 'g' },
+		{ "eregi-path", required_argument, NULL, 'R' },
+		{ "eregi-partition", required_argument, NULL, 'R' },
+		{ "ereg-path", required_argument, NULL, 'r' },
+		{ "ereg-partition", required_argument, NULL, 'r' },
+		{ "freespace-ignore-reserved", no_argument, NULL, 'f' },
+		{ "ignore-ereg-path", required_argument, NULL, 'i' },
+		{ "ignore-ereg-partition", required_argument, NULL, 'i' },
+		{ "ignore-eregi-path", required_argument, NULL, 'I' },
+		{ "ignore-eregi-partition", required_argument, NULL, 'I' },
+		{ "local", no_argument, NULL, 'l' },
+		{ "stat-remote-fs", no_argument, NULL, 'L' },
+		{ "iperfdata", no_argument, NULL, 'P' },
+		{ "mountpoint", no_argument, NULL, 'M' },
+		{ "errors-only", no_argument, NULL, 'e' },
+		{ "exact-match", no_argument, NULL, 'E' },
+		{ "all", no_argument, NULL, 'A' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "clear", no_argument, NULL, 'C' },
+		{ "extra-opts", optional_argument, NULL, OPT_EXTRA_OPTS },
+		{ "used-warning", required_argument, NULL, OPT_USED_WARNING },
+		{ "used-critical", required_argument, NULL, OPT_USED_CRITICAL },
+		{ "inodes-used-warning", required_argument, NULL, OPT_INODES_USED_WARNING },
+		{ "inodes-used-critical", required_argument, NULL, OPT_INODES_USED_CRITICAL },
 		{ "engine", required_argument, NULL, OPT_ENGINE },
 		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 		{ "no-state", no_argument, NULL, OPT_NO_STATE },
 		{ "mountinfo", required_argument, NULL, OPT_MOUNTINFO },
-		{ "exact-match", no_argument, NULL, OPT_EXACT_MATCH },
 		{}
 	};
+	struct disk_options *d = &a->disk;
 	uint64_t timeout = PLUGIN_DEFAULT_TIMEOUT_NS;
-	size_t npaths = 0;
 	int c, r;
 
 	a->format = OUTPUT_NAGIOS;
 	a->engine = PROBE_ENGINE_AUTO;
 	a->nfs.churn_threshold = CHURN_DEFAULT_THRESHOLD;
-	a->plugin_paths = calloc((size_t)argc + 1, sizeof(*a->plugin_paths));
-	if (!a->plugin_paths)
-		return -ENOMEM;
+	d->enabled = true;
+	(void)disk_parse_unit("MB", &d->mult, &d->unit);
 	opterr = 0; /* our UNKNOWN line instead of getopt's message */
-	while ((c = getopt_long(argc, argv, ":hVt:w:c:W:K:vp:aN:X:E", opts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, ":hVt:w:c:W:K:kmu:p:x:X:N:g:R:r:fi:I:lLPMeEAvqC", opts, NULL)) >= 0) {
 		r = take_common_long(a, c, optarg, plugin_error);
 		if (r < 0)
 			return r;
@@ -729,33 +832,134 @@ int args_parse_plugin(int argc, char *argv[], struct args *a)
 		case 'w':
 		case 'c':
 		case 'W':
-		case 'K': {
-			const char *name = c == 'w' ? "warning" : c == 'c' ? "critical" : c == 'W' ? "iwarning" : "icritical";
-			char shown[] = { '-', (char)c, '\0' };
+		case 'K':
+			r = take_disk_threshold(d, c, optarg);
+			if (r < 0)
+				return r;
+			break;
+		case OPT_USED_WARNING:
+		case OPT_USED_CRITICAL:
+		case OPT_INODES_USED_WARNING:
+		case OPT_INODES_USED_CRITICAL: {
+			const char *shown = c == OPT_USED_WARNING    ? "--used-warning"
+					  : c == OPT_USED_CRITICAL ? "--used-critical"
+					  : c == OPT_INODES_USED_WARNING ? "--inodes-used-warning"
+									 : "--inodes-used-critical";
+			const char *name = c == OPT_USED_WARNING    ? "warning"
+					 : c == OPT_USED_CRITICAL ? "critical"
+					 : c == OPT_INODES_USED_WARNING ? "iwarning"
+									: "icritical";
 
 			r = take_threshold(a, name, shown, optarg, plugin_error);
 			if (r < 0)
 				return r;
 			break;
 		}
-		case 'v':
-			a->nagios.verbose = true;
+		case 'k':
+		case 'm':
+			(void)disk_parse_unit(c == 'k' ? "kB" : "MB", &d->mult, &d->unit);
+			break;
+		case 'u':
+			if (disk_parse_unit(optarg, &d->mult, &d->unit) < 0) {
+				plugin_error("unit type %s not known", optarg);
+				return -EINVAL;
+			}
 			break;
 		case 'p':
-			a->plugin_paths[npaths++] = optarg;
+		case 'r':
+		case 'R':
+		case 'A':
+			if (!disk_limits_any(&d->limits) && !a->nagios.warning.set && !a->nagios.critical.set &&
+			    !a->nagios.iwarning.set && !a->nagios.icritical.set) {
+				plugin_error("Must set a threshold value before using %s", c == 'p' ? "-p" : "-r/-R");
+				return -EINVAL;
+			}
+			r = disk_options_add_op(d, c == 'p' ? DISK_OP_PATH : DISK_OP_REGEX, c == 'A' ? ".*" : optarg,
+						c == 'R' || c == 'A');
+			if (r < 0)
+				return r;
+			d->path_selected = true;
 			break;
-		case 'a':
-			a->filter.all = true;
+		case 'i':
+		case 'I':
+			if (!d->path_selected) {
+				plugin_error("Paths need to be selected before using -i/-I. Use -A to select all paths explicitly");
+				return -EINVAL;
+			}
+			r = disk_options_add_op(d, DISK_OP_IGNORE, optarg, c == 'I');
+			if (r < 0)
+				return r;
+			break;
+		case 'C':
+			r = disk_options_add_op(d, DISK_OP_CLEAR, NULL, false);
+			if (r < 0)
+				return r;
+			d->limits = (struct disk_limits){};
+			d->path_selected = false;
+			d->group = NULL;
+			break;
+		case 'g':
+			if (d->path_selected) {
+				plugin_error("Must set group value before selecting paths");
+				return -EINVAL;
+			}
+			d->group = optarg;
 			break;
 		case 'E':
-			a->exact_match = true;
+			if (d->path_selected) {
+				plugin_error("Must set -E before selecting paths");
+				return -EINVAL;
+			}
+			d->exact = true;
 			break;
+		case 'x': {
+			size_t n = 0;
+			char **l;
+
+			while (d->exclude_devices && d->exclude_devices[n])
+				n++;
+			l = reallocarray(d->exclude_devices, n + 2, sizeof(*l));
+			if (!l)
+				return -ENOMEM;
+			d->exclude_devices = l;
+			l[n + 1] = NULL;
+			l[n] = strdup(optarg);
+			if (!l[n])
+				return -ENOMEM;
+			break;
+		}
 		case 'N':
 		case 'X':
 			r = take_types(a, c == 'X', c == 'N' ? "-N" : "-X", optarg, plugin_error);
 			if (r < 0)
 				return r;
 			break;
+		case 'f':
+			d->ignore_reserved = true;
+			break;
+		case 'P':
+			d->inode_perfdata = true;
+			break;
+		case 'M':
+			d->device_label = true;
+			break;
+		case 'e':
+		case 'q':
+			d->errors_only = true;
+			break;
+		case 'L':
+			d->stat_remote = true;
+			/* fall through */
+		case 'l':
+			d->local = true;
+			break;
+		case 'v':
+			d->verbose++;
+			a->nagios.verbose = true;
+			break;
+		case OPT_EXTRA_OPTS:
+			plugin_error("--extra-opts is not supported: give the options on the command line");
+			return -EINVAL;
 		case ':':
 			if (optopt)
 				plugin_error("option -%c needs an argument", optopt);
@@ -773,10 +977,9 @@ int args_parse_plugin(int argc, char *argv[], struct args *a)
 	r = finish_common(a, plugin_error);
 	if (r < 0)
 		return r;
-	while (optind < argc)
-		a->plugin_paths[npaths++] = argv[optind++];
-	a->files = a->plugin_paths;
-	a->nfiles = npaths;
+	r = take_disk_positional(a, argc, argv);
+	if (r < 0)
+		return r;
 	a->timeout_ns = timeout - MIN(timeout / 10, PLUGIN_MARGIN_MAX_NS);
 	return 1;
 }

@@ -9,6 +9,7 @@
 
 #include "daemon.h"
 #include "df.h"
+#include "disk.h"
 #include "mounts.h"
 #include "nfs-check.h"
 #include "probe.h"
@@ -42,11 +43,11 @@ struct args {
 	size_t nfiles;
 	struct nagios_options nagios;
 	const char *textfile;	/* --textfile: written atomically, not stdout */
-	char **plugin_paths;	/* check_fsprobe's -p and FILE arguments */
 	struct daemon_options daemon;
 	bool daemon_mode;
-	bool exact_match; /* --exact-match, check_fsprobe -E: FILEs are mount points */
+	bool exact_match; /* --exact-match: FILEs are mount points */
 	struct nfs_check_options nfs; /* NFSv4 client identity and lease churn */
+	struct disk_options disk; /* check_fsprobe: check_disk's command line */
 };
 
 void args_done(struct args *a);
@@ -59,8 +60,10 @@ int args_parse(int argc, char *argv[], struct args *a);
 /* Whether argv[0] names check_fsprobe. */
 bool args_invoked_as_plugin(const char *argv0);
 
-/* check_fsprobe's options (monitoring-plugins conventions): as
- * args_parse(), with usage errors as an UNKNOWN line on stdout. */
+/* check_fsprobe's options: check_disk's (monitoring-plugins 2.3) with
+ * check_disk's meaning, into a->disk, and fsprobe's own under long
+ * options of their own. As args_parse(), with usage errors as an UNKNOWN
+ * line on stdout. */
 int args_parse_plugin(int argc, char *argv[], struct args *a);
 
 /* Whether fsprobe's own command line asks for --nagios, looked up before

@@ -16,6 +16,7 @@
 #include "cleanup.h"
 #include "daemon.h"
 #include "df.h"
+#include "disk.h"
 #include "macro.h"
 #include "mounts.h"
 #include "nfs-check.h"
@@ -169,6 +170,7 @@ static int run(int argc, char *argv[])
 	_cleanup_(mounts_done) struct mount_table t = {};
 	_cleanup_(report_done) struct report rep = {};
 	_cleanup_(probe_prestart_freep) struct probe_prestart *pre = NULL;
+	_cleanup_(disk_plan_done) struct disk_plan plan = {};
 	struct probe_options po;
 	uint64_t start = process_start_mono_ns();
 	bool trouble = false, not_mounted = false, plugin = args_invoked_as_plugin(argv[0]);
@@ -204,7 +206,22 @@ static int run(int argc, char *argv[])
 			strerror(-r));
 		goto fail;
 	}
-	if (a.nfiles > 0) {
+	if (a.disk.enabled) {
+		/* check_fsprobe: check_disk's paths, which can end the check
+		 * before any probe, as check_disk ends it */
+		struct disk_failure df = {};
+
+		r = disk_select(&a.disk, &a.filter, &t, &rep, &plan, &df);
+		if (r == -EINVAL) {
+			printf("FSPROBE %s - %s\n", df.state == NAGIOS_CRITICAL ? "CRITICAL" : "UNKNOWN", df.msg);
+			return df.state == NAGIOS_CRITICAL ? NAGIOS_CRITICAL : NAGIOS_UNKNOWN;
+		}
+		if (r < 0) {
+			failure(&a, "%s", strerror(-r));
+			goto fail;
+		}
+		a.nagios.disk = &plan;
+	} else if (a.nfiles > 0) {
 		for (size_t i = 0; i < a.nfiles; i++) {
 			r = report_add_file(&rep, &t, a.files[i], a.exact_match);
 			if (r == -REPORT_NOT_MOUNT_POINT) {

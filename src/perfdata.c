@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include "cleanup.h"
+#include "hashmap.h"
 #include "macro.h"
 #include "perfdata.h"
 
@@ -14,114 +15,123 @@ static bool breaks_parsers(unsigned char c)
 	return c < 0x20 || c == 0x7f || c == '\'' || c == '=' || c == '|';
 }
 
-/* UTF-8 continuation bytes: a cut must not land before one, or the label
- * would start with half a character. */
-static bool is_continuation(unsigned char c)
+static const char *const suffixes[] = { PERFDATA_LATENCY_SUFFIX, PERFDATA_INODES_SUFFIX };
+
+/* Whether labels holds s itself, other than at index self. */
+static bool held(const struct hashmap *h, char **labels, const char *s, size_t slen, size_t self)
 {
-	return (c & 0xc0) == 0x80;
+	size_t pos = 0;
+	ssize_t j;
+	char *tmp = strndup(s, slen);
+	bool found = false;
+
+	if (!tmp)
+		return true; /* out of memory: disambiguate, never wrong */
+	while (!found && (j = hashmap_next(h, hash_string(tmp), &pos)) >= 0)
+		found = (size_t)j != self && streq(labels[j], tmp);
+	free(tmp);
+	return found;
 }
 
-/* Copies at most max bytes of s into buf: s itself when it fits, else
- * ".." and the longest tail that fits, starting at a '/' if one is in it. */
-static void shorten(const char *s, size_t max, char *buf)
+/* Marks every label that equals another, or equals another plus a suffix
+ * (or the other way round); returns how many, or -ENOMEM. Linear: a hash
+ * of the labels, so that 60,000 mounts cost nothing. */
+static ssize_t find_clashes(char **labels, size_t n, bool *clash)
 {
-	size_t len = strlen(s), budget;
-	const char *tail;
-
-	if (len <= max) {
-		memcpy(buf, s, len + 1);
-		return;
-	}
-	budget = max - 2;
-	tail = s + len - budget;
-	while (*tail && is_continuation((unsigned char)*tail))
-		tail++;
-	if (strchr(tail, '/'))
-		tail = strchr(tail, '/');
-	buf[0] = buf[1] = '.';
-	memcpy(buf + 2, tail, strlen(tail) + 1);
-}
-
-/* The first PERFDATA_LABEL_KEEP characters of label + suffix. */
-static void kept(const char *label, const char *suffix, char *buf)
-{
-	(void)snprintf(buf, PERFDATA_LABEL_KEEP + 1, "%s%s", label, suffix);
-}
-
-/* Marks in clash[] every mount whose label or latency label agrees with
- * another's in the kept characters; returns how many, or -ENOMEM. */
-static ssize_t find_clashes(char (*labels)[PERFDATA_LABEL_SIZE], size_t n, bool *clash)
-{
-	typedef char keep_t[2][PERFDATA_LABEL_KEEP + 1];
-	_cleanup_free_ keep_t *k = calloc(MAX(n, 1U), sizeof(*k));
+	_cleanup_(hashmap_done) struct hashmap h = {};
 	ssize_t count = 0;
 
-	if (!k)
+	if (hashmap_init(&h, n) < 0)
 		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		kept(labels[i], "", k[i][0]);
-		kept(labels[i], PERFDATA_LATENCY_SUFFIX, k[i][1]);
-	}
-	memset(clash, 0, n * sizeof(*clash));
 	for (size_t i = 0; i < n; i++)
-		for (size_t j = i + 1; j < n; j++)
-			for (size_t si = 0; si < 2; si++)
-				for (size_t sj = 0; sj < 2; sj++)
-					if (streq(k[i][si], k[j][sj])) {
-						count += !clash[i] + !clash[j];
-						clash[i] = clash[j] = true;
-					}
+		if (hashmap_add(&h, hash_string(labels[i]), (ssize_t)i) < 0)
+			return -ENOMEM;
+	memset(clash, 0, n * sizeof(*clash));
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(labels[i]);
+
+		if (held(&h, labels, labels[i], len, i))
+			clash[i] = true;
+		/* "/x latency" is the latency label of "/x": both change */
+		for (size_t s = 0; s < ARRAY_SIZE(suffixes); s++) {
+			size_t sl = strlen(suffixes[s]);
+			size_t pos = 0;
+			ssize_t j;
+			char *stem;
+
+			if (len < sl || strcmp(labels[i] + len - sl, suffixes[s]) != 0)
+				continue;
+			stem = strndup(labels[i], len - sl);
+			if (!stem)
+				return -ENOMEM;
+			while ((j = hashmap_next(&h, hash_string(stem), &pos)) >= 0)
+				if ((size_t)j != i && streq(labels[j], stem))
+					clash[i] = clash[j] = true;
+			free(stem);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		count += clash[i];
 	return count;
 }
 
-int perfdata_labels(const char *const *names, const int *ids, size_t n, char (*labels)[PERFDATA_LABEL_SIZE])
+void perfdata_labels_free(char **labels, size_t n)
+{
+	for (size_t i = 0; labels && i < n; i++) {
+		free(labels[i]);
+		labels[i] = NULL;
+	}
+}
+
+int perfdata_labels(const char *const *names, const int *ids, size_t n, char **labels)
 {
 	_cleanup_free_ bool *clash = calloc(MAX(n, 1U), sizeof(*clash));
-	_cleanup_free_ char **clean = calloc(MAX(n, 1U), sizeof(*clean));
 	ssize_t c;
-	int r = 0;
 
-	if (!clash || !clean)
+	if (!clash)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		clean[i] = strdup(names[i] ? names[i] : "");
-		if (!clean[i]) {
-			r = -ENOMEM;
-			goto out;
-		}
-		for (char *p = clean[i]; *p; p++)
+		labels[i] = strdup(names[i] ? names[i] : "");
+		if (!labels[i])
+			goto nomem;
+		for (char *p = labels[i]; *p; p++)
 			if (breaks_parsers((unsigned char)*p))
 				*p = '_';
-		shorten(clean[i], PERFDATA_LABEL_MAX, labels[i]);
 	}
 
 	c = find_clashes(labels, n, clash);
 	if (c > 0) {
 		for (size_t i = 0; i < n; i++) {
-			char id[16];
-			int k;
+			char *l;
 
 			if (!clash[i])
 				continue;
-			k = snprintf(id, sizeof(id), "#%d", ids[i]);
-			shorten(clean[i], PERFDATA_LABEL_MAX - (size_t)k, labels[i]);
-			strcat(labels[i], id);
+			if (asprintf(&l, "%s#%d", labels[i], ids[i]) < 0)
+				goto nomem;
+			free(labels[i]);
+			labels[i] = l;
 		}
-		/* A label from a mount point always starts with '/' or "..",
-		 * so these can clash with none of them, nor, with unique IDs,
-		 * with each other. */
+		/* "/a#41" may be another mount's real mount point: the last
+		 * resort, which no mount point (they start with '/') and no
+		 * other ID can give. */
 		c = find_clashes(labels, n, clash);
-		if (c > 0)
-			for (size_t i = 0; i < n; i++)
-				if (clash[i])
-					(void)snprintf(labels[i], PERFDATA_LABEL_SIZE, "mount %d", ids[i]);
+		for (size_t i = 0; c > 0 && i < n; i++) {
+			char *l;
+
+			if (!clash[i])
+				continue;
+			if (asprintf(&l, "mount %d", ids[i]) < 0)
+				goto nomem;
+			free(labels[i]);
+			labels[i] = l;
+		}
 	}
 	if (c < 0)
-		r = (int)c;
-out:
-	for (size_t i = 0; i < n; i++)
-		free(clean[i]);
-	return r;
+		goto nomem;
+	return 0;
+nomem:
+	perfdata_labels_free(labels, n);
+	return -ENOMEM;
 }
 
 void perfdata_write_label(FILE *out, const char *label, const char *suffix)

@@ -1,34 +1,30 @@
-/* Nagios performance data labels: one per mount, derived from its mount
- * point, quoted, and unique where graphers cut them. RRD-based graphers
- * (PNP4Nagios, Monitoring::Plugin's rrdlabel) keep only the first 19
- * characters of a label, so two mounts whose labels agree there would be
- * drawn as one. Pure functions: never touch a mount. */
+/* Nagios performance data labels: one per mount, its whole mount point as
+ * check_disk labels it (so graphs and dashboards built on check_disk's
+ * data go on), quoted, and unique. Pure functions: never touch a mount. */
 #pragma once
 
 #include <stddef.h>
 #include <stdio.h>
 
-/* Graphers keep this many characters of a label. */
-#define PERFDATA_LABEL_KEEP 19
-/* A mount's label is at most this long, so that "<label> latency" still
- * differs from "<label>" within the characters graphers keep. */
-#define PERFDATA_LABEL_MAX (PERFDATA_LABEL_KEEP - 1)
-#define PERFDATA_LABEL_SIZE (PERFDATA_LABEL_MAX + 1)
-
-/* The second label every mount gets: "<label> latency". */
+/* The other items a mount (or group) gets: "<label> latency", and with
+ * check_disk's -P "<label> (inodes)". */
 #define PERFDATA_LATENCY_SUFFIX " latency"
+#define PERFDATA_INODES_SUFFIX " (inodes)"
 
-/* Fills labels[i] for the mount point names[i] of n mounts, so that every
- * "<label>" and "<label> latency" is unique in its first 19 characters:
- *   - the mount point itself when it fits in 18 characters;
- *   - else its tail, from a '/' where possible: "../projects/alpha";
- *   - where two still agree, the mount's ID is appended: "../data#41";
+/* Fills labels[i] (allocated; free with perfdata_labels_free()) for the
+ * name names[i] (a mount point, a device with -M, a group name) of n
+ * items, so that every "<label>", "<label> latency" and "<label> (inodes)"
+ * is unique:
+ *   - the name itself, characters that break perfdata parsers (', =, |,
+ *     control characters) made '_': Monitoring::Plugin, for one, reads a
+ *     label as [^'=]+ and cannot parse the guidelines' doubled quote;
+ *   - where two still agree (two mounts stacked on one mount point, or a
+ *     mount point called "/x latency" next to "/x"), the ID appended:
+ *     "/srv/share#41";
  *   - where even that collides, "mount 41".
- * Characters that break perfdata parsers (', =, |, control characters)
- * become '_': Monitoring::Plugin, for one, reads a label as [^'=]+ and
- * cannot parse the guidelines' doubled quote. ids are the mounts' unique
- * IDs. Returns 0 or -ENOMEM. */
-int perfdata_labels(const char *const *names, const int *ids, size_t n, char (*labels)[PERFDATA_LABEL_SIZE]);
+ * ids are the items' unique IDs. Returns 0 or -ENOMEM (labels freed). */
+int perfdata_labels(const char *const *names, const int *ids, size_t n, char **labels);
+void perfdata_labels_free(char **labels, size_t n);
 
 /* Writes 'label' + suffix, single-quoted, a ' inside doubled as the
  * guidelines want (labels from perfdata_labels() have none). */

@@ -52,14 +52,19 @@ enum nagios_state {
 	NAGIOS_UNKNOWN,
 };
 
+struct disk_plan;
 struct nagios_options {
 	struct threshold warning, critical;   /* space: percent used or bytes available */
 	struct threshold iwarning, icritical; /* inodes: percent used */
 	bool verbose;			      /* long output for every mount, not just the bad */
+	/* check_fsprobe: check_disk's paths, groups and thresholds (disk.h),
+	 * its first line and perfdata; NULL for fsprobe --nagios */
+	const struct disk_plan *disk;
 };
 
 /* The plugin state of a report: CRITICAL when a mount is unhealthy,
- * else WARNING/CRITICAL from the thresholds, else OK. */
+ * else WARNING/CRITICAL from the thresholds, else OK; with a disk plan,
+ * UNKNOWN when it leaves nothing to check, as check_disk. */
 enum nagios_state render_nagios_state(const struct report *r, const struct nagios_options *o);
 /* Writes the plugin output; returns the state or -errno. */
 int render_nagios(const struct report *r, const struct nagios_options *o, FILE *out);

@@ -1,4 +1,5 @@
 /* Threshold ranges; see threshold.h. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "macro.h"
@@ -158,4 +159,51 @@ bool threshold_alerts(const struct threshold *t, double value)
 	if (t->inside)
 		return !below && !above;
 	return below || above;
+}
+
+int threshold_parse_disk(const char *s, bool inside, struct disk_range *ret)
+{
+	struct disk_range t = { .set = true, .no_end = true };
+	const char *colon, *end;
+
+	if (!s)
+		return -EINVAL;
+	if (*s == '@') {
+		t.inside = true;
+		s++;
+	} else
+		t.inside = inside;
+	colon = strchr(s, ':');
+	if (colon) {
+		if (*s == '~')
+			t.no_start = true;
+		else
+			t.start = strtod(s, NULL);
+		end = colon + 1;
+	} else
+		end = s;
+	t.end = strtod(end, NULL);
+	if (*end)
+		t.no_end = false;
+	if (!t.no_start && !t.no_end && t.start > t.end)
+		return -EINVAL;
+	*ret = t;
+	return 0;
+}
+
+bool threshold_disk_alerts(const struct disk_range *r, double value)
+{
+	bool in;
+
+	if (!r || !r->set)
+		return false;
+	if (!r->no_start && !r->no_end)
+		in = r->start <= value && value <= r->end;
+	else if (!r->no_start)
+		in = r->start <= value;
+	else if (!r->no_end)
+		in = value <= r->end;
+	else
+		in = true;
+	return r->inside ? in : !in;
 }

@@ -42,3 +42,25 @@ int threshold_parse(const char *s, unsigned allowed, struct threshold *ret);
 
 /* Whether value lies where the range alerts; never for an unset one. */
 bool threshold_alerts(const struct threshold *t, double value);
+
+/* check_disk's thresholds (monitoring-plugins 2.3), read the way check_disk
+ * reads them, surprises included: -w/-c/-W/-K alert when the FREE figure
+ * lies inside the range, so "20%" (made "@20%") alerts at 20% free or
+ * less, the edge included; "10:20" alerts from 10 to 20 free; "20:" from
+ * 20 free up. Each number is read as strtod() reads its beginning and the
+ * rest is ignored: "60GB" is 60 of the -u units, not gigabytes. */
+struct disk_range {
+	bool set;
+	bool inside;   /* '@' (check_disk adds it when missing) */
+	bool no_start; /* '~' */
+	bool no_end;   /* "N:" */
+	double start, end;
+};
+
+/* Parses s as check_disk does after prepending '@' when inside is asked
+ * and s has none. -EINVAL when the range starts above its end ("Range
+ * format incorrect"); ret untouched then. */
+int threshold_parse_disk(const char *s, bool inside, struct disk_range *ret);
+
+/* Whether value alerts, as monitoring-plugins' check_range(). */
+bool threshold_disk_alerts(const struct disk_range *r, double value);

@@ -41,8 +41,15 @@ t_le() {
 	else t_fail "$3"; t_note "  got $1, want <= $2"; fi
 }
 
-# Skip the whole file when a facility is really absent; under CI nothing
-# may be skipped, so the same condition fails there.
+# Two kinds of missing things, never confused:
+# - t_skip_all REASON: a facility this machine really lacks (no /dev/fuse,
+#   not root, no pids controller, a kernel limit below what the test
+#   needs). The file is skipped and the summary counts it; under CI nothing
+#   may be skipped, so the same condition fails there.
+# - t_missing REASON: something the test command installs or builds
+#   (scripts/deps.sh --test, make check) is not there. That is a broken
+#   setup, not a property of the machine: the file fails, CI or not.
+# Both end the file at once: call them before its first assertion.
 t_skip_all() {
 	if [ "${CI:-}" = true ]; then
 		echo "Bail out! required facility missing in CI: $*"
@@ -52,15 +59,35 @@ t_skip_all() {
 	exit 0
 }
 
+t_missing() {
+	echo "1..1"
+	echo "not ok 1 - $*"
+	echo "# scripts/test.sh installs the test dependencies (scripts/deps.sh --test) and configures its build directories again"
+	exit 1
+}
+
+# t_require_installed PACKAGE COMMAND...: commands of a Debian package
+# that scripts/deps.sh --test installs (or an essential one: coreutils,
+# util-linux).
+t_require_installed() {
+	local pkg=$1 c; shift
+	for c in "$@"; do
+		command -v "$c" >/dev/null || t_missing "$c not installed (Debian package $pkg)"
+	done
+}
+
+# t_require_built PATH NAME: a program make check builds.
+t_require_built() { [ -x "${1:-}" ] || t_missing "$2 not built (make check builds it): '${1:-}'"; }
+
 t_require_root() { [ "$(id -u)" = 0 ] || t_skip_all "needs root"; }
 
 t_require_fuse() {
 	t_require_root
 	[ -c /dev/fuse ] || t_skip_all "no /dev/fuse"
-	[ -x "${TESTFS:-}" ] || t_skip_all "test FUSE file system not built (libfuse3-dev missing)"
+	[ -x "${TESTFS:-}" ] || t_missing "test FUSE file system not built: configure did not find libfuse3-dev (scripts/deps.sh --test installs it; configure again after)"
 }
 
-t_require_jq() { command -v jq >/dev/null || t_skip_all "jq not installed"; }
+t_require_jq() { t_require_installed jq jq; }
 
 # Mount points to unmount at the end, newest first (paths may hold any
 # byte but NUL, newlines included: an array, not a string).
@@ -150,39 +177,69 @@ json_field() {
 	jq -r --arg t "$1" --arg f "$2" '.mounts[] | select(.target == $t) | .[$f] | if . == null then "null" else tostring end' "$OUT"
 }
 
-# Processes (other than us) that still hold the test's pending registry:
-# fsprobe helpers whose requests have not returned yet.
+# Processes that still hold the test's pending registry: fsprobe helpers
+# whose requests have not returned yet (one find, not a process per PID:
+# it runs every 50 ms).
 t_registry_holders() {
-	local f=$T_DIR/state/pending p
+	local f=$T_DIR/state/pending
 	[ -e "$f" ] || return 0
-	for p in /proc/[0-9]*; do
-		ls -l "$p/fd" 2>/dev/null | grep -qF -- "$f" && echo "${p#/proc/}"
+	find /proc/[0-9]*/fd -maxdepth 1 \( -lname "$f" -o -lname "$f (deleted)" \) 2>/dev/null |
+		cut -d/ -f3 | sort -nu
+	return 0
+}
+
+# 5 to 6 s by the clock (SECONDS counts whole seconds), however slow each
+# look is on a loaded machine.
+t_wait_helpers_gone() {
+	local end=$((SECONDS + 6))
+	while [ -n "$(t_registry_holders)" ]; do
+		[ "$SECONDS" -ge "$end" ] && return 1
+		sleep 0.05
 	done
 	return 0
 }
 
-t_wait_helpers_gone() {
-	local i
-	for i in $(seq 100); do
-		[ -z "$(t_registry_holders)" ] && return 0
-		sleep 0.05
-	done
-	return 1
+# Kills the FUSE daemons the test started, unmounts its mounts and waits
+# for fsprobe helpers stuck on them; T_LEFT gets the PIDs of helpers still
+# holding the registry after that. Does its work once (t_done, then the
+# EXIT trap).
+T_LEFT=
+T_RELEASED=
+t_release() {
+	local pid m
+	[ -n "$T_RELEASED" ] && return 0
+	T_RELEASED=1
+	for pid in $T_PIDS; do kill -KILL "$pid" 2>/dev/null; done
+	for pid in $T_PIDS; do wait "$pid" 2>/dev/null; done
+	T_PIDS=
+	# no mountpoint(1) test first: it would stat a dead FUSE mount
+	for m in "${T_MOUNTS[@]}"; do umount -l "$m" 2>/dev/null; done
+	T_MOUNTS=()
+	T_LEFT=
+	if [ -n "$T_DIR" ] && ! t_wait_helpers_gone; then
+		T_LEFT=$(t_registry_holders | tr '\n' ' ')
+		T_LEFT=${T_LEFT% }
+	fi
+	return 0
 }
 
 t_cleanup() {
-	local pid m
-	for pid in $T_PIDS; do kill -KILL "$pid" 2>/dev/null; done
-	for pid in $T_PIDS; do wait "$pid" 2>/dev/null; done
-	# no mountpoint(1) test first: it would stat a dead FUSE mount
-	for m in "${T_MOUNTS[@]}"; do umount -l "$m" 2>/dev/null; done
-	if [ -n "$T_DIR" ] && ! t_wait_helpers_gone; then
-		echo "# helpers still pending after cleanup: $(t_registry_holders)" >&2
-	fi
+	t_release
+	[ -n "$T_LEFT" ] && echo "# helpers still pending after cleanup: $T_LEFT" >&2
 	[ -n "$T_DIR" ] && rm -rf "$T_DIR"
+	T_DIR=
 }
 
+# The end of a test: what it started is released first, and a helper that
+# outlives it is a failed assertion (it holds a request the kernel never
+# answered, or the test forgot a process), then the plan.
 t_done() {
+	if [ -n "$T_DIR" ]; then
+		t_release
+		t_is "$T_LEFT" "" "nothing the test started outlives it (no fsprobe helper holds its registry)"
+		[ -n "$T_LEFT" ] && t_note "  $(ps -o pid=,stat=,wchan:32=,args= -p "${T_LEFT// /,}" 2>/dev/null | tr '\n' ';')"
+		T_LEFT=
+	fi
 	echo "1..$T_N"
 	[ "$T_FAILED" = 0 ]
 }

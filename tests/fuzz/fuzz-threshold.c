@@ -1,4 +1,5 @@
-/* threshold_parse() (check_fsprobe's -w, -c, -W, -K ranges): what it
+/* threshold_parse() (fsprobe --nagios's --warning, --critical, --iwarning,
+ * --icritical; check_fsprobe's --used-warning and friends): what it
  * accepts is a well-formed range of an allowed kind, it survives a round
  * trip through its canonical spelling, and '@' turns every verdict of
  * threshold_alerts() around. The first byte picks the allowed kinds. */

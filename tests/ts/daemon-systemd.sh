@@ -12,8 +12,8 @@ fi
 . "$(dirname "$0")/../lib.sh"
 t_require_fuse
 JOURNALD=/lib/systemd/systemd-journald
-[ -x "$JOURNALD" ] || t_skip_all "systemd-journald not installed"
-command -v journalctl >/dev/null || t_skip_all "journalctl not installed"
+[ -x "$JOURNALD" ] || t_missing "$JOURNALD not installed (Debian package systemd)"
+t_require_installed systemd journalctl
 [ -s /etc/machine-id ] || t_skip_all "no /etc/machine-id for the journal"
 t_init
 FUSE_SUBTYPE=fsprobetest$$

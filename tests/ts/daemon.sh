@@ -7,7 +7,7 @@
 # within a second with a mount hung.
 . "$(dirname "$0")/../lib.sh"
 t_require_fuse
-[ -x "${NOTIFY_RECV:-}" ] || t_skip_all "notify-recv helper not built"
+t_require_built "${NOTIFY_RECV:-}" "the notify-recv helper"
 t_init
 FUSE_SUBTYPE=fsprobetest$$
 

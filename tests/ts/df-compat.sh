@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../lib.sh"
 t_require_fuse
 t_require_jq
-command -v df >/dev/null || t_skip_all "GNU df not installed"
+t_require_installed coreutils df
 t_init
 FUSE_SUBTYPE=fsprobetest$$
 

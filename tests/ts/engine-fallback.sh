@@ -7,7 +7,7 @@ t_require_fuse
 t_require_jq
 t_init
 FUSE_SUBTYPE=fsprobetest$$
-[ -x "${NOURING:-}" ] || t_skip_all "nouring helper not built"
+t_require_built "${NOURING:-}" "the nouring helper"
 
 TO_MS=800
 MARGIN_MS=100

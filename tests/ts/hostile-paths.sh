@@ -7,6 +7,9 @@
 . "$(dirname "$0")/../lib.sh"
 t_require_fuse
 t_require_jq
+t_require_installed prometheus promtool
+perl -MMonitoring::Plugin::Performance -e 1 2>/dev/null ||
+	t_missing "Monitoring::Plugin not installed (Debian package libmonitoring-plugin-perl)"
 t_init
 FUSE_SUBTYPE=fsprobetest$$
 TYPE=fuse.$FUSE_SUBTYPE
@@ -55,12 +58,8 @@ t_is "$(wc -l < "$OUT")" ${#names[@]} "raw: one line per mount"
 t_is "$(grep -c ' ' "$OUT")" 0 "raw: spaces escaped"
 
 run_fsprobe --timeout 800ms -t "$TYPE" --prometheus
-if command -v promtool >/dev/null; then
-	promtool check metrics < "$OUT" > "$T_DIR/promtool.out" 2>&1
-	t_is "$?" 0 "prometheus: promtool accepts the labels"
-else
-	t_fail "promtool not installed (Debian package prometheus)"
-fi
+promtool check metrics < "$OUT" > "$T_DIR/promtool.out" 2>&1
+t_is "$?" 0 "prometheus: promtool accepts the labels"
 t_is "$(grep -c '^fsprobe_mount_up{' "$OUT")" ${#names[@]} "prometheus: one fsprobe_mount_up per mount"
 t_like "$(grep '^fsprobe_mount_up{' "$OUT" | grep -c 'with\\nnewline')" '^1$' "prometheus: newline escaped as \\n"
 t_like "$(grep '^fsprobe_mount_up{' "$OUT" | grep -c 'it'"'"'s \\"quoted\\"')" '^1$' "prometheus: quotes escaped"
@@ -70,12 +69,28 @@ run_fsprobe --timeout 800ms -t "$TYPE" --nagios
 t_is "$RC" 2 "nagios: CRITICAL"
 t_like "$(head -1 "$OUT")" "^FSPROBE CRITICAL - 1 of ${#names[@]} mounts unhealthy: .* hung [0-9.]+s \\|" "nagios: one short first line"
 t_is "$(wc -l < "$OUT")" 2 "nagios: first line plus one long-output line, the newline not breaking it"
-if perl -MMonitoring::Plugin::Performance -e 1 2>/dev/null; then
-	items=$(perl "$(dirname "$0")/../helpers/nagios-parse.pl" "$RC" < "$OUT" | sed -n 's/^items //p')
-	t_like "$items" '^([0-9]+) parsed ([0-9]+) unknown ([0-9]+)$' "nagios: perfdata read by Monitoring::Plugin ($items)"
-	set -- $items
-	t_is "$(( $3 + $5 ))" "$1" "nagios: every perfdata item parses or is U"
-fi
+items=$(perl "$(dirname "$0")/../helpers/nagios-parse.pl" "$RC" < "$OUT" | sed -n 's/^items //p')
+t_like "$items" '^([0-9]+) parsed ([0-9]+) unknown ([0-9]+)$' "nagios: perfdata read by Monitoring::Plugin ($items)"
+set -- $items
+t_is "$(( ${3:-0} + ${5:-0} ))" "${1:--1}" "nagios: every perfdata item parses or is U"
+
+# check_fsprobe, check_disk's listing on the first line: every mount
+# point there as text (escaped), every label in perfdata whole and clean.
+CHECK=${CHECK_FSPROBE:-$(dirname "$FSPROBE")/check_fsprobe}
+"$CHECK" --state-dir "$T_DIR/state" -t 1 -w 20% -c 10% -N "$TYPE" >"$OUT" 2>"$ERR"
+RC=$?
+t_is "$RC" 2 "check_fsprobe: CRITICAL"
+t_like "$(head -1 "$OUT")" "^FSPROBE CRITICAL - 1 of ${#names[@]} mounts unhealthy: [^;]*with\\\\x0anewline hung [0-9.]+s; free space: " \
+	"check_fsprobe: one first line, the hung mount first, its newline escaped"
+t_is "$(head -1 "$OUT" | cut -d'|' -f1 | grep -ao 'inode=' | wc -l)" $((${#names[@]} - 1)) \
+	"check_fsprobe: each healthy mount in check_disk's listing"
+t_is "$(wc -l < "$OUT")" 2 "check_fsprobe: first line plus one long-output line"
+items=$(perl "$(dirname "$0")/../helpers/nagios-parse.pl" "$RC" < "$OUT" | sed -n 's/^items //p')
+set -- $items
+t_is "${1:-}/$(( ${3:-0} + ${5:-0} ))" "$((2 * ${#names[@]}))/${1:--1}" \
+	"check_fsprobe: two perfdata items per mount, each parses or is U ($items)"
+t_is "$(perl "$(dirname "$0")/../helpers/perf-items.pl" < "$OUT" | grep -c "^${long//\//\\/}	")" 1 \
+	"check_fsprobe: the ${#long}-byte mount point is its label, whole"
 
 # df -P on the healthy ones, as GNU df prints them (it replaces control
 # characters by '?' too).

@@ -4,7 +4,7 @@
 # byte, and returns well within its timeout.
 . "$(dirname "$0")/../lib.sh"
 t_require_root
-[ -x "${BINDMANY:-}" ] || t_skip_all "bindmany helper not built"
+t_require_built "${BINDMANY:-}" "the bindmany helper"
 t_init
 
 N=60000

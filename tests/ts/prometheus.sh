@@ -9,10 +9,10 @@
 # alert of contrib/prometheus for the labels fsprobe really exports.
 . "$(dirname "$0")/../lib.sh"
 t_require_fuse
-command -v promtool >/dev/null || t_skip_all "promtool not installed (Debian package prometheus)"
+t_require_installed prometheus promtool
 NODE_EXPORTER=$(command -v prometheus-node-exporter || command -v node_exporter) ||
-	t_skip_all "node_exporter not installed (Debian package prometheus-node-exporter)"
-command -v curl >/dev/null || t_skip_all "curl not installed"
+	t_missing "node_exporter not installed (Debian package prometheus-node-exporter)"
+t_require_installed curl curl
 RULES=$(cd "$(dirname "$0")/../../contrib/prometheus" && pwd)/fsprobe-rules.yml
 t_init
 
@@ -191,7 +191,17 @@ EOF
 t_is "$?" 0 "promtool test rules: the hung alert fires at 5 minutes, not before, for the scraped series"
 grep -q SUCCESS "$T_DIR/promtool.out" || t_note "$(cat "$T_DIR/promtool.out")"
 
+# node_exporter ends on SIGTERM (Go's default action: killed by it), and
+# then nothing serves its port.
 kill -TERM "$NE_PID" 2>/dev/null
+for i in $(seq 100); do
+	st=$(sed 's/.*) //' "/proc/$NE_PID/stat" 2>/dev/null | cut -d' ' -f1)
+	{ [ -z "$st" ] || [ "$st" = Z ]; } && break
+	sleep 0.05
+done
+[ -n "$st" ] && [ "$st" != Z ] && kill -KILL "$NE_PID" 2>/dev/null
 wait "$NE_PID" 2>/dev/null
-t_pass "node_exporter stopped"
+t_like "$?" '^(0|143)$' "node_exporter stopped on SIGTERM within 5 s"
+curl -s --max-time 2 -o /dev/null "http://127.0.0.1:$PORT/metrics"
+t_is "$?" 7 "nothing serves node_exporter's port any more (curl: cannot connect)"
 t_done

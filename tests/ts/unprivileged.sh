@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 t_require_fuse
 t_require_jq
-command -v setpriv >/dev/null || t_skip_all "setpriv not installed"
+t_require_installed util-linux setpriv
 t_init
 FUSE_SUBTYPE=fsprobetest$$
 TYPE=fuse.$FUSE_SUBTYPE

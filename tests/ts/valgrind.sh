@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 t_require_fuse
 t_require_jq
-command -v valgrind >/dev/null || t_skip_all "valgrind not installed"
+t_require_installed valgrind valgrind
 t_init
 FUSE_SUBTYPE=fsprobetest$$
 

@@ -1,6 +1,6 @@
-/* Perfdata labels: short mount points kept, long ones cut to their tail,
- * clashes resolved, every label and latency label unique in the 19
- * characters graphers keep, and nothing a parser would trip over. */
+/* Perfdata labels: the whole mount point, as check_disk labels a mount,
+ * clashes resolved so that every label, latency label and inode label is
+ * unique, and nothing a parser would trip over. */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,43 +11,42 @@
 
 #define MAXN 8
 
-static char labels[MAXN][PERFDATA_LABEL_SIZE];
+static char *labels[MAXN];
+static size_t nlabels;
 
 static void make(const char *const *names, size_t n)
 {
 	int ids[MAXN];
 
+	perfdata_labels_free(labels, nlabels);
 	for (size_t i = 0; i < n; i++)
 		ids[i] = 40 + (int)i;
+	nlabels = n;
 	is_int(perfdata_labels(names, ids, n, labels), 0, "labels for %zu mounts", n);
 }
 
-/* Every label and "<label> latency", cut to 19 characters, differs from
- * every other; none is longer than 18 or holds ', = or |. */
+/* Every label, "<label> latency" and "<label> (inodes)" differs from
+ * every other; none holds ', = or | or a control character. */
 static void all_unique(size_t n, const char *what)
 {
-	char kept[2 * MAXN][PERFDATA_LABEL_KEEP + 1];
+	static const char *const suffixes[] = { "", PERFDATA_LATENCY_SUFFIX, PERFDATA_INODES_SUFFIX };
+	char all[3 * MAXN][256];
 	bool ok_ = true;
 
 	for (size_t i = 0; i < n; i++) {
-		char tmp[256];
-
-		(void)snprintf(tmp, sizeof(tmp), "%s", labels[i]);
-		tmp[PERFDATA_LABEL_KEEP] = '\0';
-		memcpy(kept[2 * i], tmp, sizeof(kept[0]));
-		(void)snprintf(tmp, sizeof(tmp), "%s%s", labels[i], PERFDATA_LATENCY_SUFFIX);
-		tmp[PERFDATA_LABEL_KEEP] = '\0';
-		memcpy(kept[2 * i + 1], tmp, sizeof(kept[0]));
-		if (strlen(labels[i]) > PERFDATA_LABEL_MAX || strpbrk(labels[i], "'=|\n"))
-			ok_ = false;
+		for (size_t s = 0; s < 3; s++)
+			(void)snprintf(all[3 * i + s], sizeof(all[0]), "%s%s", labels[i], suffixes[s]);
+		for (const char *p = labels[i]; *p; p++)
+			if ((unsigned char)*p < 0x20 || strchr("'=|", *p))
+				ok_ = false;
 	}
-	for (size_t i = 0; i < 2 * n; i++)
-		for (size_t j = i + 1; j < 2 * n; j++)
-			if (streq(kept[i], kept[j])) {
-				printf("# '%s' twice\n", kept[i]);
+	for (size_t i = 0; i < 3 * n; i++)
+		for (size_t j = i + 1; j < 3 * n; j++)
+			if (streq(all[i], all[j])) {
+				printf("# '%s' twice\n", all[i]);
 				ok_ = false;
 			}
-	ok(ok_, "%s: labels unique in their first 19 characters, clean, short", what);
+	ok(ok_, "%s: every item's label unique and clean", what);
 }
 
 static char *quoted(const char *label, const char *suffix)
@@ -66,57 +65,35 @@ int main(void)
 		const char *n[] = { "/", "/mnt/a", "/srv/data" };
 		make(n, 3);
 		is_str(labels[0], "/", "/ stays /");
-		is_str(labels[1], "/mnt/a", "a short mount point is its own label");
-		is_str(labels[2], "/srv/data", "up to 18 characters kept whole");
+		is_str(labels[1], "/mnt/a", "a mount point is its own label");
 		all_unique(3, "short");
 	}
 	{
-		const char *n[] = { "/srv/nfs/exactly18", "/srv/nfs/exactly19c" };
+		const char *n[] = { "/srv/data/projects/alpha", "/home/alice/remote/data/with/a/long/path" };
 		make(n, 2);
-		is_str(labels[0], "/srv/nfs/exactly18", "18 characters fit");
-		is_str(labels[1], "../nfs/exactly19c", "19 do not: the longest tail from a slash that fits");
-		all_unique(2, "at the limit");
-	}
-	{
-		const char *n[] = { "/srv/data/projects/alpha", "/srv/data/projects/beta" };
-		make(n, 2);
-		is_str(labels[0], "../projects/alpha", "long: the tail that fits, from a slash");
-		is_str(labels[1], "../projects/beta", "long: distinct tails stay as they are");
-		all_unique(2, "same 19-character prefix");
-	}
-	{
-		const char *n[] = { "/home/alice/remote/data", "/home/carol/remote/data", "/mnt/x" };
-		make(n, 3);
-		is_str(labels[0], "../remote/data#40", "same tail: the mount ID is added");
-		is_str(labels[1], "../remote/data#41", "same tail: the other's ID");
-		is_str(labels[2], "/mnt/x", "the others untouched");
-		all_unique(3, "same tails");
+		is_str(labels[0], "/srv/data/projects/alpha", "long mount points kept whole, as check_disk");
+		is_str(labels[1], "/home/alice/remote/data/with/a/long/path", "however long");
+		all_unique(2, "long");
 	}
 	{
 		/* "/x latency" as a mount point against "/x" + " latency" */
-		const char *n[] = { "/x", "/x latency" };
-		make(n, 2);
-		all_unique(2, "a mount point that looks like a latency label");
+		const char *n[] = { "/x", "/x latency", "/y" };
+		make(n, 3);
+		is_str(labels[0], "/x#40", "a mount point that is another's latency label: both by ID");
+		is_str(labels[1], "/x latency#41", "and the other");
+		is_str(labels[2], "/y", "the rest untouched");
+		all_unique(3, "a mount point that looks like a latency label");
 	}
 	{
-		const char *n[] = { "/mnt/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" };
-		make(n, 1);
-		is_str(labels[0], "..aaaaaaaaaaaaaaaa", "no slash in the tail: the last 16 characters");
+		const char *n[] = { "/x", "/x (inodes)" };
+		make(n, 2);
+		all_unique(2, "a mount point that looks like an inode label");
 	}
 	{
 		const char *n[] = { "/mnt/it's a=b|c\nd" };
 		make(n, 1);
 		is_str(labels[0], "/mnt/it_s a_b_c_d", "quote, =, | and control characters become _");
 		is_str(quoted(labels[0], PERFDATA_LATENCY_SUFFIX), "'/mnt/it_s a_b_c_d latency'", "quoted");
-	}
-	{
-		/* 3-byte UTF-8 characters: a cut must not split one */
-		const char *n[] = { "/mnt/\xc3\xa9t\xc3\xa9/\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"
-				    "\xe2\x82\xac\xe2\x82\xac" };
-		make(n, 1);
-		ok((unsigned char)labels[0][2] < 0x80 || (unsigned char)labels[0][2] >= 0xc0,
-		   "a cut lands on a character boundary");
-		ok(strlen(labels[0]) <= PERFDATA_LABEL_MAX, "and fits");
 	}
 	{
 		/* two mounts stacked on one mount point */
@@ -127,6 +104,12 @@ int main(void)
 		all_unique(2, "stacked");
 	}
 	{
+		/* cleaning makes two names one */
+		const char *n[] = { "/a=b", "/a|b" };
+		make(n, 2);
+		all_unique(2, "names that clean to the same label");
+	}
+	{
 		/* the ID suffix makes "/a#41" from "/a" clash with a mount
 		 * point really called "/a#41": the last resort then */
 		const char *n[] = { "/a", "/a", "/a#41" };
@@ -134,10 +117,18 @@ int main(void)
 		all_unique(3, "a mount point that looks like a disambiguated label");
 	}
 	{
+		const char *n[] = { "grp", "tmpfsA" };
+		make(n, 2);
+		is_str(labels[0], "grp", "a group name (-g) as it is");
+		is_str(labels[1], "tmpfsA", "a device (-M) as it is");
+	}
+	{
 		const char *n[] = { "/a" };
 		int ids[] = { 1 };
-		ok(perfdata_labels(n, ids, 0, labels) == 0, "no mounts: nothing to do");
+		char *l[1] = { NULL };
+		ok(perfdata_labels(n, ids, 0, l) == 0 && !l[0], "no mounts: nothing to do");
 	}
+	perfdata_labels_free(labels, nlabels);
 	is_str(quoted("it's", ""), "'it''s'", "a quote inside a label is doubled");
 	is_str(quoted("/", ""), "'/'", "labels are always quoted");
 	return tap_done();

@@ -231,19 +231,24 @@ int main(void)
 		free(s);
 	}
 
-	/* long mount points get labels unique in 19 characters */
+	/* long mount points keep their whole mount point as label, as
+	 * check_disk; two mounts stacked on one get the mount ID */
 	fake_init(&f);
 	fake_add(&f, "/home/alice/remote/data", "s", "nfs", STATUS_OK);
 	fake_add(&f, "/home/carol/remote/data", "s", "nfs", STATUS_OK);
+	fake_add(&f, "/srv/share", "s", "nfs", STATUS_OK);
+	fake_add(&f, "/srv/share", "s", "nfs", STATUS_OK);
 	o = (struct nagios_options){ .verbose = true };
 	{
 		int st;
 		char *s = render(&o, &st);
 
-		ok(strstr(s, "'../remote/data#40'=2457600B") && strstr(s, "'../remote/data#41 latency'=0.001235s"),
-		   "clashing tails get the mount ID");
-		ok(strstr(s, "[OK] /home/alice/remote/data: ok in 1.2ms, 67% used, 1.2M free, inodes 10% used, nfs s, "
-			     "perfdata '../remote/data#40'\n"),
+		ok(strstr(s, "'/home/alice/remote/data'=2457600B") &&
+			   strstr(s, "'/home/carol/remote/data latency'=0.001235s"),
+		   "long mount points whole");
+		ok(strstr(s, "'/srv/share#42'=") && strstr(s, "'/srv/share#43 latency'="), "stacked: the mount ID added");
+		ok(strstr(s, "[OK] /srv/share: ok in 1.2ms, 67% used, 1.2M free, inodes 10% used, nfs s, "
+			     "perfdata '/srv/share#42'\n"),
 		   "verbose long output says which label is which mount");
 		free(s);
 	}

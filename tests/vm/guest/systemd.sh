@@ -4,8 +4,8 @@
 #
 # The header line above makes tests/vm/init hand PID 1 to systemd (from the
 # host's /usr) once the NFS server is up; this script then runs as a unit
-# of its own. It installs contrib/systemd/*.service and *.timer unchanged
-# but for the path of the binary, so what runs is the shipped sandboxing:
+# of its own. It installs contrib/systemd/*.service.in and *.timer unchanged
+# but for the path of the binary (@bindir@), so what runs is the shipped sandboxing:
 # ProtectSystem=strict (a mount namespace of its own), the system call
 # filter, the capability bounding set, NoNewPrivileges, the watchdog,
 # KillMode=process.
@@ -144,8 +144,10 @@ if ! cp /host/bin/testfs /run/bin/testfs; then
     finish
     exit 0
 fi
-for f in /host/contrib/*.service /host/contrib/*.timer; do
-    sed 's|/usr/local/bin/fsprobe|/run/bin/fsprobe|g' "$f" > "/etc/systemd/system/${f##*/}"
+# what make install does to the .in files, with the binary under test
+for f in /host/contrib/*.service.in /host/contrib/*.timer; do
+    u=${f##*/}
+    sed 's|@bindir@/fsprobe|/run/bin/fsprobe|g' "$f" > "/etc/systemd/system/${u%.in}"
 done
 SHIPPED_EXEC=$(sed -n 's/^ExecStart=//p' "/etc/systemd/system/$U")
 note "ExecStart=$SHIPPED_EXEC"
