@@ -117,6 +117,7 @@ struct probe_jobs_msg {
 	const struct probe_job *jobs;
 	uint64_t n;		/* 0: nothing to probe, exit */
 	int32_t engine;		/* auto resolved by the front, or as asked */
+	int32_t zero;		/* no padding: every byte sent is set */
 };
 
 /* The prestarted helper's body: detaches at once, waits for the message on
