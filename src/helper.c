@@ -473,7 +473,8 @@ static int detach(int *out_fd, int *req_fd)
 	/* Out of the caller's process group, so that a terminal's ^C or ^Z
 	 * for the front never reaches it; a process group rather than a
 	 * session: setsid() also makes a scheduler autogroup, which took 120
-	 * us of the 700 us a run spends on a small host (doc/benchmarks.md).
+	 * us, on the critical path of a run on a small host
+	 * (doc/benchmarks.md).
 	 * It holds no terminal descriptor and ignores SIGHUP. */
 	(void)setpgid(0, 0);
 	(void)prctl(PR_SET_NAME, "fsprobe-helper");
@@ -524,7 +525,7 @@ static int park_and_detach(int *out_fd, int *req_fd)
 }
 
 /* What a prestarted helper makes while the front still reads the mount
- * table: its thread engine with the first workers started, and its
+ * table: its thread engine with its first worker started, and its
  * registry open. */
 struct helper_prep {
 	struct thread_engine *threads;
@@ -544,6 +545,7 @@ int helper_main(const struct probe_job *jobs, size_t n, const struct probe_optio
 
 int helper_main_prestarted(int jobs_fd, const struct probe_options *o, int out_fd)
 {
+	struct helper_prep prep = { .pending_fd = -1 };
 	struct probe_jobs_msg m;
 	struct probe_options ro = *o;
 	struct pollfd p;
@@ -551,8 +553,6 @@ int helper_main_prestarted(int jobs_fd, const struct probe_options *o, int out_f
 
 	/* Detached at once, while the front reads the mount table; detach()
 	 * leaves jobs_fd non-blocking. */
-	struct helper_prep prep = { .pending_fd = -1 };
-
 	if (park_and_detach(&out_fd, &jobs_fd) < 0)
 		return 1;
 	/* Whichever engine the front picks, statfs needs the threads. A
