@@ -3,10 +3,11 @@
  * Everything runs on one sd-event loop: the cycle timer, the deadline
  * timer, the helper's record pipe, its exit, libmount's monitor, signals
  * and the programs run on transitions. Nothing here blocks: the helper
- * takes every request that could, and a helper that stops answering pings
- * is abandoned (never waited for) and replaced. sd-event's watchdog
- * support pings systemd from the loop itself, so a stalled loop stops the
- * pings and systemd restarts us. */
+ * takes every request that could (daemon-helper.c starts, watches and
+ * replaces it). systemd's watchdog is pinged only while cycles complete
+ * (every request answered or past its deadline): a stalled loop, or a
+ * daemon that cannot start a helper, stops the pings and systemd
+ * restarts it. Without a helper the daemon shows no old result as new. */
 #include <errno.h>
 #include <fcntl.h>
 #include <libmount.h>
@@ -24,7 +25,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "daemon.h"
+#include "daemon-internal.h"
 #include "macro.h"
 #include "nfs-check.h"
 #include "pending.h"
@@ -34,12 +35,6 @@
 #include "tracker.h"
 #include "util.h"
 
-/* A helper that has not answered a ping in this long is stuck or dead
- * (its main loop never blocks, so any answer takes microseconds). */
-#define PING_TIMEOUT_NS (5 * NSEC_PER_SEC)
-/* Respawn back-off after the helper died: doubling up to a minute. */
-#define RESPAWN_MIN_NS (250 * NSEC_PER_MSEC)
-#define RESPAWN_MAX_NS (60 * NSEC_PER_SEC)
 /* node_exporter reads the textfile at scrape time, seconds apart: a
  * quarter second between rewrites keeps a fast cycle from writing (and
  * fsyncing) hundreds of times a second. */
@@ -47,39 +42,9 @@
 /* sd-event coalesces timers within 250 ms by default; deadlines are
  * reported to the millisecond, so ask for that. */
 #define TIMER_ACCURACY_USEC 1000
-/* Transitions waiting for a free slot to run --exec-on-change. */
-#define EXEC_QUEUE_MAX 64
 
-struct exec_run;
-
-struct daemon {
-	const struct daemon_options *o;
-	sd_event *event;
-	sd_event_source *cycle_timer, *deadline_timer, *textfile_timer, *respawn_timer;
-	sd_event_source *rec_src, *req_src, *child_src, *monitor_src;
-	struct probe_session *session;
-	uint64_t respawn_ns;
-	enum probe_engine engine;
-	struct libmnt_monitor *monitor;
-	struct tracker tracker;
-	uint64_t cycles;
-	uint64_t ping_sent_ns;
-	bool ping_outstanding;
-	bool ready, journal, textfile_dirty, stopping;
-	char last_status[512];
-	uint64_t last_textfile_ns;
-	int textfile_err;
-	unsigned exec_running;
-	struct exec_run *exec_runs;
-	char **exec_queue[EXEC_QUEUE_MAX];
-	unsigned exec_queued;
-};
-
-static void log_line(struct daemon *d, int prio, const struct tracked_mount *m, const struct transition *tr,
-		     const char *fmt, ...) _printf_(5, 6);
-
-static void log_line(struct daemon *d, int prio, const struct tracked_mount *m, const struct transition *tr,
-		     const char *fmt, ...)
+void daemon_log(struct daemon *d, int prio, const struct tracked_mount *m, const struct transition *tr,
+		const char *fmt, ...)
 {
 	_cleanup_free_ char *msg = NULL;
 	va_list ap;
@@ -162,7 +127,9 @@ static int snapshot_take(struct daemon *d, struct snapshot *s)
 							    .suspect = m->suspect };
 		s->report.results[i] = m->result;
 		s->report.nfs[i] = m->nfs;
-		if (m->result.status == STATUS_HUNG && m->known && m->hung_since_boot_ns)
+		if (m->unconfirmed)
+			s->report.results[i].flags |= RESULT_OUTDATED;
+		else if (m->result.status == STATUS_HUNG && m->known && m->hung_since_boot_ns)
 			s->report.results[i].hung_ns = now_boot_ns() - m->hung_since_boot_ns;
 		/* A mount not answered yet has no status to show. */
 		s->report.probed[i] = m->used && m->present && m->selected && m->known;
@@ -188,13 +155,21 @@ static int write_textfile(struct daemon *d)
 		if (!f)
 			r = -errno;
 		else {
-			r = render_prom(&s.report, now_real_ns(), f);
+			/* The time of the last cycle that completed, not of
+			 * this write: a daemon that cannot probe must not look
+			 * fresh. */
+			r = render_prom(&s.report, d->last_cycle_real_ns, f);
 			if (r >= 0)
 				fprintf(f,
-					"# HELP fsprobe_daemon_cycles_total Probe cycles the daemon has started.\n"
+					"# HELP fsprobe_daemon_cycles_total Probe cycles the daemon has started with a "
+					"helper to probe.\n"
 					"# TYPE fsprobe_daemon_cycles_total counter\n"
-					"fsprobe_daemon_cycles_total %llu\n",
-					(unsigned long long)d->cycles);
+					"fsprobe_daemon_cycles_total %llu\n"
+					"# HELP fsprobe_daemon_helper_up 1 if the daemon has a probe helper, 0 while it "
+					"cannot start one (mounts not probed since have no status).\n"
+					"# TYPE fsprobe_daemon_helper_up gauge\n"
+					"fsprobe_daemon_helper_up %d\n",
+					(unsigned long long)d->cycles, d->helper.blind ? 0 : 1);
 			if (fclose(f) != 0 && r >= 0)
 				r = -errno;
 		}
@@ -203,9 +178,9 @@ static int write_textfile(struct daemon *d)
 	if (r >= 0)
 		r = textfile_write(d->o->textfile, buf, len);
 	if (r < 0 && r != d->textfile_err)
-		log_line(d, LOG_ERR, NULL, NULL, "cannot write %s: %s", d->o->textfile, strerror(-r));
+		daemon_log(d, LOG_ERR, NULL, NULL, "cannot write %s: %s", d->o->textfile, strerror(-r));
 	else if (r >= 0 && d->textfile_err)
-		log_line(d, LOG_NOTICE, NULL, NULL, "%s written again", d->o->textfile);
+		daemon_log(d, LOG_NOTICE, NULL, NULL, "%s written again", d->o->textfile);
 	d->textfile_err = r < 0 ? r : 0;
 	d->last_textfile_ns = now_mono_ns();
 	d->textfile_dirty = false;
@@ -242,6 +217,12 @@ static void notify_status(struct daemon *d)
 	size_t total = 0, worst = SIZE_MAX;
 	int o;
 
+	if (d->helper.blind) {
+		for (size_t i = 0; i < t->n; i++)
+			total += t->v[i].used && t->v[i].present && t->v[i].selected;
+		(void)snprintf(line, sizeof(line), "%zu mounts, none probed now: %s", total, d->helper.failure);
+		goto send;
+	}
 	for (size_t i = 0; i < t->n; i++)
 		if (t->v[i].used && t->v[i].present && t->v[i].selected) {
 			total++;
@@ -259,6 +240,7 @@ static void notify_status(struct daemon *d)
 			o += snprintf(line + o, sizeof(line) - (size_t)o, " (%s for %s)", t->v[worst].target,
 				      format_duration(now_boot_ns() - t->v[worst].hung_since_boot_ns, dur, sizeof(dur)));
 	}
+send:
 	if (streq(line, d->last_status))
 		return;
 	(void)snprintf(d->last_status, sizeof(d->last_status), "%s", line);
@@ -333,7 +315,7 @@ static void exec_start(struct daemon *d, char **env)
 	}
 	pid = fork();
 	if (pid < 0) {
-		log_line(d, LOG_ERR, NULL, NULL, "cannot run %s: %s", d->o->exec_on_change, strerror(errno));
+		daemon_log(d, LOG_ERR, NULL, NULL, "cannot run %s: %s", d->o->exec_on_change, strerror(errno));
 		free_env(env);
 		free(x);
 		return;
@@ -356,7 +338,7 @@ static void exec_start(struct daemon *d, char **env)
 	d->exec_runs = x;
 	d->exec_running++;
 	if (sd_event_add_child(d->event, &x->child, pid, WEXITED, on_exec_exit, x) < 0)
-		log_line(d, LOG_ERR, NULL, NULL, "cannot watch %s (pid %d)", d->o->exec_on_change, (int)pid);
+		daemon_log(d, LOG_ERR, NULL, NULL, "cannot watch %s (pid %d)", d->o->exec_on_change, (int)pid);
 	(void)sd_event_add_time_relative(d->event, &x->timer, CLOCK_MONOTONIC, d->o->exec_timeout_ns / NSEC_PER_USEC,
 					 TIMER_ACCURACY_USEC, on_exec_timeout, x);
 }
@@ -406,7 +388,7 @@ static void exec_on_change(struct daemon *d, const struct tracked_mount *m, cons
 		return;
 	}
 	if (d->exec_queued == EXEC_QUEUE_MAX) {
-		log_line(d, LOG_WARNING, NULL, NULL, "%s: hook queue full, change not passed on", m->target);
+		daemon_log(d, LOG_WARNING, NULL, NULL, "%s: hook queue full, change not passed on", m->target);
 		free_env(env);
 		return;
 	}
@@ -421,6 +403,11 @@ static void on_transition(void *userdata, const struct transition *tr)
 	const struct tracked_mount *m = &d->tracker.v[tr->idx];
 	char detail[512] = "";
 
+	/* Only the mounts shown: a gate probed for the walk to a selected
+	 * mount (and a mount gone meanwhile) is nobody's news. */
+	if (!m->selected)
+		return;
+
 	if (!status_is_healthy(tr->to) || !tr->first) {
 		struct snapshot s;
 
@@ -431,13 +418,13 @@ static void on_transition(void *userdata, const struct transition *tr)
 	if (tr->first) {
 		/* The first status is no change; only trouble is news. */
 		if (!status_is_healthy(tr->to))
-			log_line(d, LOG_WARNING, m, tr, "%s: %s (%s)", m->target, status_to_string(tr->to), detail);
+			daemon_log(d, LOG_WARNING, m, tr, "%s: %s (%s)", m->target, status_to_string(tr->to), detail);
 	} else if (status_is_healthy(tr->to))
-		log_line(d, LOG_NOTICE, m, tr, "%s: %s -> %s%s", m->target, status_to_string(tr->from),
-			 status_to_string(tr->to), tr->from == STATUS_HUNG ? " (recovered)" : "");
+		daemon_log(d, LOG_NOTICE, m, tr, "%s: %s -> %s%s", m->target, status_to_string(tr->from),
+			  status_to_string(tr->to), tr->from == STATUS_HUNG ? " (recovered)" : "");
 	else
-		log_line(d, LOG_WARNING, m, tr, "%s: %s -> %s (%s)", m->target, status_to_string(tr->from),
-			 status_to_string(tr->to), detail);
+		daemon_log(d, LOG_WARNING, m, tr, "%s: %s -> %s (%s)", m->target, status_to_string(tr->from),
+			  status_to_string(tr->to), detail);
 	if (!tr->first)
 		exec_on_change(d, m, tr);
 	mark_dirty(d);
@@ -446,7 +433,6 @@ static void on_transition(void *userdata, const struct transition *tr)
 /* ------------------------------------------------------------ probing */
 
 static void arm_deadline(struct daemon *d);
-static int start_helper(struct daemon *d);
 
 static bool is_fuse(const char *fstype)
 {
@@ -461,8 +447,9 @@ static void maybe_abort_fuse(struct daemon *d, struct tracked_mount *m)
 	char path[128], dur[32];
 	int fd;
 
-	if (!d->o->abort_fuse_after_ns || m->fuse_aborted || !is_fuse(m->fstype) || !m->known ||
-	    m->result.status != STATUS_HUNG || major(m->devno) != 0)
+	/* Not on a status from before an outage: the mount may be well now. */
+	if (!d->o->abort_fuse_after_ns || !m->selected || m->fuse_aborted || !is_fuse(m->fstype) || !m->known ||
+	    m->unconfirmed || m->result.status != STATUS_HUNG || major(m->devno) != 0)
 		return;
 	if (now_boot_ns() - m->hung_since_boot_ns < d->o->abort_fuse_after_ns)
 		return;
@@ -470,50 +457,55 @@ static void maybe_abort_fuse(struct daemon *d, struct tracked_mount *m)
 	(void)snprintf(path, sizeof(path), "/sys/fs/fuse/connections/%u/abort", minor(m->devno));
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, "1", 1) != 1) {
-		log_line(d, LOG_ERR, NULL, NULL, "%s: cannot abort the hung FUSE connection (%s): %s", m->target, path,
-			 strerror(errno));
+		daemon_log(d, LOG_ERR, NULL, NULL, "%s: cannot abort the hung FUSE connection (%s): %s", m->target, path,
+			  strerror(errno));
 		if (fd >= 0)
 			(void)close(fd);
 		return;
 	}
 	(void)close(fd);
-	log_line(d, LOG_CRIT, NULL, NULL, "%s: ABORTED the FUSE connection %u:%u, hung for %s (--abort-fuse-after)",
-		 m->target, major(m->devno), minor(m->devno),
-		 format_duration(now_boot_ns() - m->hung_since_boot_ns, dur, sizeof(dur)));
+	daemon_log(d, LOG_CRIT, NULL, NULL, "%s: ABORTED the FUSE connection %u:%u, hung for %s (--abort-fuse-after)",
+		  m->target, major(m->devno), minor(m->devno),
+		  format_duration(now_boot_ns() - m->hung_since_boot_ns, dur, sizeof(dur)));
 }
 
 /* Issues every mount that may go now: due this cycle, idle, and with a
  * healthy gate. Mounts waiting on a gate go as soon as it answers. */
-static void issue_ready(struct daemon *d)
+void daemon_issue_ready(struct daemon *d)
 {
 	struct tracker *t = &d->tracker;
 	uint64_t now = now_mono_ns();
 	int64_t real = now_real_ns();
 	bool any = false;
 
-	if (!d->session)
+	if (!d->helper.session)
 		return;
 	for (size_t i = 0; i < t->n; i++) {
+		struct transition tr;
 		ssize_t blocked_by;
+		int r;
 
 		if (!t->v[i].due || !tracker_ready(t, i, &blocked_by))
 			continue;
-		if (probe_session_submit(d->session, (uint32_t)i, pending_key(t->v[i].devno), t->v[i].target, true) < 0)
+		r = probe_session_submit(d->helper.session, (uint32_t)i, pending_key(t->v[i].devno), t->v[i].target,
+					 true);
+		/* A path no request can carry is never probed: said so,
+		 * rather than left due for ever (which no cycle survives). */
+		if (r == -ENAMETOOLONG && tracker_fail(t, i, -r, now_boot_ns(), &tr) > 0)
+			on_transition(d, &tr);
+		if (r < 0)
 			continue;
 		tracker_issue(t, i, now, real, d->o->timeout_ns);
 		any = true;
 	}
-	/* Everything queued (requests, the cycle's ping) in one write; what
-	 * the pipe cannot take goes when it is writable. */
-	if (probe_session_wants_write(d->session)) {
-		(void)probe_session_flush(d->session);
-		(void)sd_event_source_set_io_events(d->req_src, probe_session_wants_write(d->session) ? EPOLLOUT : 0);
-		(void)sd_event_source_set_enabled(d->req_src, probe_session_wants_write(d->session) ? SD_EVENT_ON : SD_EVENT_OFF);
-	}
+	helper_flush(d);
 	if (any)
 		arm_deadline(d);
 }
 
+/* Whether the cycle is complete: every selected mount answered, went past
+ * its deadline, or is blocked below an unhealthy gate. A mount still due
+ * is not: without a helper nothing is issued, so no cycle completes. */
 static bool cycle_settled(struct daemon *d)
 {
 	const struct tracker *t = &d->tracker;
@@ -521,21 +513,34 @@ static bool cycle_settled(struct daemon *d)
 
 	for (size_t i = 0; i < t->n; i++) {
 		const struct tracked_mount *m = &t->v[i];
+		ssize_t blocked_by;
 
 		if (!m->used || !m->present || !m->selected)
 			continue;
-		if (m->phase != TRACK_IDLE && now < m->deadline_ns)
-			return false;
-		if (!m->known && m->phase == TRACK_IDLE && m->result.status != STATUS_BLOCKED)
+		if (m->phase != TRACK_IDLE) {
+			if (now < m->deadline_ns)
+				return false;
+			continue;
+		}
+		if (m->due) {
+			if (tracker_ready(t, i, &blocked_by) || blocked_by < 0)
+				return false;
+			continue;
+		}
+		if (!m->known && m->result.status != STATUS_BLOCKED)
 			return false;
 	}
 	return true;
 }
 
-static void after_change(struct daemon *d)
+void daemon_after_change(struct daemon *d)
 {
 	if (!cycle_settled(d))
 		return;
+	if (d->cycle_open) {
+		d->cycle_open = false;
+		d->last_cycle_real_ns = now_real_ns();
+	}
 	if (!d->ready) {
 		d->ready = true;
 		(void)sd_notify(0, "READY=1");
@@ -552,7 +557,7 @@ static int on_deadline(sd_event_source *s _unused_, uint64_t usec _unused_, void
 
 	d->deadline_timer = sd_event_source_unref(d->deadline_timer);
 	arm_deadline(d);
-	after_change(d);
+	daemon_after_change(d);
 	return 0;
 }
 
@@ -570,120 +575,66 @@ static void arm_deadline(struct daemon *d)
 					on_deadline, d);
 }
 
-static void on_record(void *userdata, const struct probe_record *rec)
+void daemon_probe_record(struct daemon *d, const struct probe_record *rec)
 {
-	struct daemon *d = userdata;
 	struct transition tr;
 
-	switch (rec->type) {
-	case RECORD_ENGINE:
-		d->engine = (enum probe_engine)rec->a;
-		if (rec->a == PROBE_ENGINE_THREADS && rec->err)
-			log_line(d, LOG_INFO, NULL, NULL, "io_uring unavailable (%s): thread engine", strerror(rec->err));
-		return;
-	case RECORD_STATE:
-		log_line(d, LOG_WARNING, NULL, NULL, "state directory %s unusable: %s", d->o->state_dir,
-			 strerror(rec->err));
-		return;
-	case RECORD_PONG:
-		d->ping_outstanding = false;
-		return;
-	default:
-		break;
-	}
 	if (tracker_apply(&d->tracker, rec, now_boot_ns(), &tr) > 0)
 		on_transition(d, &tr);
 }
 
-static int on_respawn(sd_event_source *s _unused_, uint64_t usec _unused_, void *userdata)
+/* The cycle missed while there was no helper begins now. */
+static void cycle_now(struct daemon *d)
 {
-	struct daemon *d = userdata;
-
-	d->respawn_timer = sd_event_source_unref(d->respawn_timer);
-	(void)start_helper(d);
-	return 0;
-}
-
-static void drop_helper(struct daemon *d, const char *why)
-{
-	if (!d->session)
+	if (!d->cycle_skipped || !d->cycle_timer)
 		return;
-	log_line(d, LOG_ERR, NULL, NULL, "probe helper %d %s; starting another", (int)probe_session_pid(d->session), why);
-	d->rec_src = sd_event_source_disable_unref(d->rec_src);
-	d->req_src = sd_event_source_disable_unref(d->req_src);
-	/* The old helper may be stuck in the kernel: its exit is still
-	 * reaped (the child source stays, floating), never waited for. */
-	if (d->child_src) {
-		(void)sd_event_source_set_floating(d->child_src, true);
-		d->child_src = sd_event_source_unref(d->child_src);
-	}
-	d->session = probe_session_free(d->session);
-	tracker_forget_inflight(&d->tracker);
-	d->ping_outstanding = false;
-	d->respawn_ns = d->respawn_ns ? MIN(d->respawn_ns * 2, RESPAWN_MAX_NS) : RESPAWN_MIN_NS;
-	d->respawn_timer = sd_event_source_unref(d->respawn_timer);
-	(void)sd_event_add_time_relative(d->event, &d->respawn_timer, CLOCK_MONOTONIC, d->respawn_ns / NSEC_PER_USEC,
-					 TIMER_ACCURACY_USEC, on_respawn, d);
+	(void)sd_event_source_set_time(d->cycle_timer, now_mono_ns() / NSEC_PER_USEC);
+	(void)sd_event_source_set_enabled(d->cycle_timer, SD_EVENT_ON);
 }
 
-static int on_records(sd_event_source *s _unused_, int fd _unused_, uint32_t revents _unused_, void *userdata)
+void daemon_helper_started(struct daemon *d)
+{
+	if (!d->helper.blind)
+		cycle_now(d);
+	daemon_issue_ready(d);
+}
+
+void daemon_helper_changed(struct daemon *d)
+{
+	if (d->helper.blind) {
+		/* What was known is from before the outage: shown as not
+		 * known, and probed afresh in a new cycle once a helper
+		 * answers. */
+		tracker_unconfirm_all(&d->tracker);
+		d->cycle_skipped = true;
+	} else
+		cycle_now(d);
+	notify_status(d);
+	mark_dirty(d);
+}
+
+/* The watchdog's condition: cycles complete. A cycle in progress counts
+ * while a request it waits for is within its deadline, and the quarter
+ * second between a helper's death and its successor's start counts; a
+ * daemon that cannot start a helper does not. */
+static bool keeping_up(struct daemon *d)
+{
+	if (d->helper.blind)
+		return false;
+	if (!d->helper.session)
+		return true;
+	return tracker_waiting(&d->tracker, now_mono_ns()) || cycle_settled(d);
+}
+
+static int on_watchdog(sd_event_source *s, uint64_t usec _unused_, void *userdata)
 {
 	struct daemon *d = userdata;
-	int r = probe_session_read(d->session, on_record, d);
 
-	if (r != 0) {
-		drop_helper(d, "closed its pipe");
-		return 0;
-	}
-	issue_ready(d);
-	after_change(d);
-	return 0;
-}
-
-static int on_requests_writable(sd_event_source *s, int fd _unused_, uint32_t revents _unused_, void *userdata)
-{
-	struct daemon *d = userdata;
-
-	if (probe_session_flush(d->session) < 0) {
-		drop_helper(d, "stopped reading requests");
-		return 0;
-	}
-	if (!probe_session_wants_write(d->session))
-		(void)sd_event_source_set_enabled(s, SD_EVENT_OFF);
-	return 0;
-}
-
-static int on_helper_exit(sd_event_source *s _unused_, const siginfo_t *si, void *userdata)
-{
-	struct daemon *d = userdata;
-	char why[64];
-
-	(void)snprintf(why, sizeof(why), si->si_code == CLD_EXITED ? "exited with status %d" : "was killed by signal %d",
-		       si->si_status);
-	drop_helper(d, why);
-	return 0;
-}
-
-static int start_helper(struct daemon *d)
-{
-	struct probe_options po = { .engine = d->o->engine, .state_dir = d->o->state_dir };
-	int r;
-
-	r = probe_session_start(&po, &d->session);
-	if (r < 0) {
-		log_line(d, LOG_ERR, NULL, NULL, "cannot start the probe helper: %s", strerror(-r));
-		return r;
-	}
-	if ((r = sd_event_add_io(d->event, &d->rec_src, probe_session_fd(d->session), EPOLLIN, on_records, d)) < 0 ||
-	    (r = sd_event_add_io(d->event, &d->req_src, probe_session_request_fd(d->session), EPOLLOUT,
-				 on_requests_writable, d)) < 0 ||
-	    (r = sd_event_add_child(d->event, &d->child_src, probe_session_pid(d->session), WEXITED, on_helper_exit,
-				    d)) < 0) {
-		log_line(d, LOG_ERR, NULL, NULL, "cannot watch the probe helper: %s", strerror(-r));
-		return r;
-	}
-	(void)sd_event_source_set_enabled(d->req_src, SD_EVENT_OFF);
-	issue_ready(d);
+	if (keeping_up(d))
+		(void)sd_notify(0, "WATCHDOG=1");
+	/* Half the period, as systemd asks: one late tick is no restart. */
+	(void)sd_event_source_set_time_relative(s, d->watchdog_usec / 2);
+	(void)sd_event_source_set_enabled(s, SD_EVENT_ON);
 	return 0;
 }
 
@@ -779,7 +730,7 @@ static int reload_mounts(struct daemon *d)
 
 	r = mounts_load(d->o->mountinfo, &t);
 	if (r < 0) {
-		log_line(d, LOG_ERR, NULL, NULL, "cannot read the mount table: %s", strerror(-r));
+		daemon_log(d, LOG_ERR, NULL, NULL, "cannot read the mount table: %s", strerror(-r));
 		return r;
 	}
 	selected = calloc(MAX(t.n, 1U), sizeof(bool));
@@ -789,7 +740,7 @@ static int reload_mounts(struct daemon *d)
 		selected[i] = mounts_filter_match(&d->o->filter, &t.entries[i]);
 	r = tracker_sync(&d->tracker, &t, selected);
 	if (r > 0) {
-		issue_ready(d);
+		daemon_issue_ready(d);
 		mark_dirty(d);
 	}
 	return r;
@@ -798,31 +749,32 @@ static int reload_mounts(struct daemon *d)
 static int on_cycle(sd_event_source *s, uint64_t usec _unused_, void *userdata)
 {
 	struct daemon *d = userdata;
-	uint64_t now = now_mono_ns();
 
+	(void)sd_event_source_set_time_relative(s, d->o->interval_ns / NSEC_PER_USEC);
+	(void)sd_event_source_set_enabled(s, SD_EVENT_ON);
 	if (d->o->max_cycles && d->cycles >= d->o->max_cycles) {
-		after_change(d);
+		daemon_after_change(d);
 		return 0;
 	}
-	d->cycles++;
-	tracker_mark_due(&d->tracker);
-	if (d->session) {
-		if (d->ping_outstanding && now - d->ping_sent_ns > MAX(PING_TIMEOUT_NS, d->o->timeout_ns))
-			drop_helper(d, "stopped answering");
-		else if (!d->ping_outstanding && probe_session_ping(d->session) >= 0) {
-			d->ping_outstanding = true;
-			d->ping_sent_ns = now;
-		}
+	helper_ping(d, now_mono_ns());
+	/* No helper (or none that answered since a failed start): no cycle
+	 * is counted; one begins as soon as a helper is there. */
+	if (!d->helper.session || d->helper.blind) {
+		d->cycle_skipped = true;
+		return 0;
 	}
-	issue_ready(d);
+	d->cycle_skipped = false;
+	d->cycles++;
+	d->cycle_open = true;
+	tracker_mark_due(&d->tracker);
+	daemon_issue_ready(d);
 	arm_deadline(d);
 	check_nfs(d);
 	/* Checked once a cycle: the limit is meant in seconds or minutes. */
 	for (size_t i = 0; i < d->tracker.n; i++)
 		if (d->tracker.v[i].used && d->tracker.v[i].present)
 			maybe_abort_fuse(d, &d->tracker.v[i]);
-	after_change(d);
-	(void)sd_event_source_set_time_relative(s, d->o->interval_ns / NSEC_PER_USEC);
+	daemon_after_change(d);
 	return 0;
 }
 
@@ -836,7 +788,7 @@ static int on_mount_change(sd_event_source *s _unused_, int fd _unused_, uint32_
 		;
 	(void)mnt_monitor_event_cleanup(d->monitor);
 	(void)reload_mounts(d);
-	after_change(d);
+	daemon_after_change(d);
 	return 0;
 }
 
@@ -845,9 +797,9 @@ static int on_signal(sd_event_source *s _unused_, const struct signalfd_siginfo 
 	struct daemon *d = userdata;
 
 	if (si->ssi_signo == SIGHUP) {
-		log_line(d, LOG_INFO, NULL, NULL, "SIGHUP: reading the mount table again");
+		daemon_log(d, LOG_INFO, NULL, NULL, "SIGHUP: reading the mount table again");
 		(void)reload_mounts(d);
-		after_change(d);
+		daemon_after_change(d);
 		return 0;
 	}
 	d->stopping = true;
@@ -877,13 +829,16 @@ int daemon_run(const struct daemon_options *o)
 	    (r = sd_event_add_signal(d.event, NULL, SIGINT, on_signal, &d)) < 0 ||
 	    (r = sd_event_add_signal(d.event, NULL, SIGHUP, on_signal, &d)) < 0)
 		goto out;
-	/* WATCHDOG_USEC from systemd: the loop pings as long as it turns. */
-	(void)sd_event_set_watchdog(d.event, true);
+	/* WATCHDOG_USEC from systemd: pinged while cycles complete. */
+	if (sd_watchdog_enabled(false, &d.watchdog_usec) > 0 && d.watchdog_usec >= 2 &&
+	    (r = sd_event_add_time_relative(d.event, &d.watchdog_timer, CLOCK_MONOTONIC, d.watchdog_usec / 2,
+					    TIMER_ACCURACY_USEC, on_watchdog, &d)) < 0)
+		goto out;
 
 	if (!o->mountinfo) {
 		d.monitor = mnt_new_monitor();
 		if (!d.monitor || mnt_monitor_enable_kernel(d.monitor, 1) < 0 || mnt_monitor_get_fd(d.monitor) < 0) {
-			log_line(&d, LOG_WARNING, NULL, NULL, "cannot watch the mount table; relying on the cycle timer");
+			daemon_log(&d, LOG_WARNING, NULL, NULL, "cannot watch the mount table; relying on the cycle timer");
 			mnt_unref_monitor(d.monitor);
 			d.monitor = NULL;
 		} else if ((r = sd_event_add_io(d.event, &d.monitor_src, mnt_monitor_get_fd(d.monitor), EPOLLIN,
@@ -894,12 +849,11 @@ int daemon_run(const struct daemon_options *o)
 	r = reload_mounts(&d);
 	if (r < 0)
 		goto out;
-	r = start_helper(&d);
-	if (r < 0)
-		goto out;
 	r = sd_event_add_time_relative(d.event, &d.cycle_timer, CLOCK_MONOTONIC, 0, TIMER_ACCURACY_USEC, on_cycle, &d);
 	if (r < 0)
 		goto out;
+	/* A helper that cannot start now is retried, like a lost one. */
+	(void)helper_start(&d);
 	/* Re-armed by on_cycle() itself, relative to when it ran. */
 	(void)sd_event_source_set_enabled(d.cycle_timer, SD_EVENT_ON);
 
@@ -910,18 +864,13 @@ int daemon_run(const struct daemon_options *o)
 		(void)write_textfile(&d);
 out:
 	if (r < 0)
-		log_line(&d, LOG_ERR, NULL, NULL, "event loop failed: %s", strerror(-r));
-	/* The helper is not waited for: it may be stuck in the kernel. It
-	 * sees EOF on its requests and exits once its last one returns. */
-	d.session = probe_session_free(d.session);
-	sd_event_source_disable_unref(d.rec_src);
-	sd_event_source_disable_unref(d.req_src);
-	sd_event_source_disable_unref(d.child_src);
+		daemon_log(&d, LOG_ERR, NULL, NULL, "event loop failed: %s", strerror(-r));
+	helper_done(&d);
 	sd_event_source_disable_unref(d.monitor_src);
 	sd_event_source_disable_unref(d.cycle_timer);
 	sd_event_source_disable_unref(d.deadline_timer);
 	sd_event_source_disable_unref(d.textfile_timer);
-	sd_event_source_disable_unref(d.respawn_timer);
+	sd_event_source_disable_unref(d.watchdog_timer);
 	for (unsigned i = 0; i < d.exec_queued; i++)
 		free_env(d.exec_queue[i]);
 	/* Hooks still running are not waited for either. */

@@ -1,8 +1,9 @@
 /* Daemon mode: probe continuously on an sd-event loop, follow mounts
  * as they come and go, log every change of a mount's status, keep a
- * Prometheus textfile fresh, and let systemd's watchdog watch the loop.
- * The daemon process never touches a probed mount; a long-lived helper
- * does, and is replaced if it dies or stops answering. */
+ * Prometheus textfile fresh, and let systemd's watchdog watch that cycles
+ * complete. The daemon process never touches a probed mount; a long-lived
+ * helper does, and is replaced if it dies, stops answering or cannot
+ * start (retried for ever, the daemon saying meanwhile that it is blind). */
 #pragma once
 
 #include <stdbool.h>

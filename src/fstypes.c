@@ -52,9 +52,14 @@ bool fstype_is_walk_safe(const char *fstype)
 	return false;
 }
 
+bool fstype_is_automount(const char *fstype)
+{
+	return fstype && streq(fstype, "autofs");
+}
+
 bool fstype_is_untraversable(const char *fstype)
 {
-	return fstype && (fstype_is_suspect(fstype) || streq(fstype, "autofs"));
+	return fstype_is_suspect(fstype) || fstype_is_automount(fstype);
 }
 
 bool fstype_is_pseudo(const char *fstype)

@@ -8,6 +8,11 @@
  * default, and the front process never touches a path on them. */
 bool fstype_is_suspect(const char *fstype);
 
+/* autofs: a trigger (or a map's directory of triggers) that mounts
+ * something when walked onto. Never probed: only the mount table speaks
+ * of it, and a mount autofs put on top of it is probed as any other. */
+bool fstype_is_automount(const char *fstype);
+
 /* Types the front process must not walk through when it resolves FILE
  * arguments, though they are not probed by default: autofs triggers would
  * mount (and possibly hang on) a network file system. */

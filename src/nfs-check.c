@@ -84,19 +84,25 @@ void nfs_check_mount(const struct nfs_context *c, const struct mount_entry *e, c
 		     struct churn_window *w, uint64_t now_ns, struct nfs_health *ret)
 {
 	struct nfs_health h = {};
+	enum nfs_netns netns;
+	bool have_minor = false;
 
 	*ret = h;
 	if (!nfs_check_is_v4(e, se))
 		return;
 	h.checked = true;
-	if (se && se->vers_major == 4)
+	if (se && se->vers_major == 4) {
 		h.minor = se->vers_minor;
-	else if (e->fs_options)
-		(void)options_say_v4(e->fs_options, &h.minor);
+		have_minor = true;
+	} else if (e->fs_options)
+		have_minor = options_say_v4(e->fs_options, &h.minor);
 
-	h.identity = nfs_identity_decide(&c->facts, nfs_identity_netns(c->o->sysroot, &c->facts, e->devno),
-					 &h.identity_flags);
+	netns = nfs_identity_netns(c->o->sysroot, &c->facts, e->devno);
+	h.identity = nfs_identity_decide(&c->facts, netns, &h.identity_flags);
 	(void)snprintf(h.hostname, sizeof(h.hostname), "%s", c->facts.hostname);
+	if (!have_minor ||
+	    nfs_identity_owner(&c->facts, netns, h.minor, e->fs_options, h.owner_hash, &h.owner_source) < 0)
+		h.owner_hash[0] = '\0';
 	if (h.identity == NFS_IDENTITY_HOSTNAME_ONLY)
 		h.warnings |= NFS_WARNING_HOSTNAME_ONLY_IDENTITY;
 

@@ -56,7 +56,10 @@ static void describe_identity(const struct nfs_health *h, char *buf, size_t bufs
 {
 	append(buf, bufsz, o, "hostname-only-identity: the NFSv4 client identity is the hostname '%s'",
 	       h->hostname);
-	if (h->identity_flags & NFS_IDENTITY_HOST_WIDE)
+	if (h->identity_flags & NFS_IDENTITY_NET_NS)
+		append(buf, bufsz, o,
+		       " and nfs.nfs4_unique_id: the uniquifier is host-wide and this network namespace is not the initial one");
+	else if (h->identity_flags & NFS_IDENTITY_HOST_WIDE)
 		append(buf, bufsz, o, " and nfs.nfs4_unique_id, which every network namespace of this host shares");
 	else
 		append(buf, bufsz, o, " alone");

@@ -13,6 +13,7 @@
 
 #include "lease-churn.h"
 #include "mountstats.h"
+#include "nfs-owner.h"
 
 /* Warnings, in the order they are listed. */
 enum nfs_warning {
@@ -39,6 +40,8 @@ enum {
 	NFS_IDENTITY_CONTAINER = 1 << 1,	/* fsprobe runs in a container */
 	NFS_IDENTITY_HOST_WIDE = 1 << 2,	/* only nfs.nfs4_unique_id, which every
 						 * network namespace of the host shares */
+	NFS_IDENTITY_NET_NS = 1 << 3,		/* ... and fsprobe runs in a network
+						 * namespace other than the initial one */
 };
 
 struct nfs_health {
@@ -47,6 +50,10 @@ struct nfs_health {
 	enum nfs_identity identity;
 	unsigned identity_flags;
 	char hostname[65]; /* the UTS nodename the identity is built from */
+	/* the owner string's hash (nfs-owner.h), "" when it cannot be
+	 * rebuilt; owner_source says where its uniquifier came from */
+	char owner_hash[NFS_OWNER_HASH_LEN + 1];
+	enum nfs_owner_source owner_source;
 	bool have_counters; /* the mount's block was found in mountstats */
 	unsigned minor;	    /* NFSv4 minor version (0: SETCLIENTID, else sessions) */
 	uint64_t counters[_MOUNTSTATS_OP_MAX]; /* calls completed, client-wide */

@@ -71,15 +71,36 @@ struct thread_engine {
 	int pipe[2];
 };
 
+/* statfs(2) looks its path up with LOOKUP_AUTOMOUNT: on an autofs trigger
+ * (one expired since the table was read, say) it asks the automount
+ * daemon to mount it and waits for the answer. open(O_PATH) without
+ * O_DIRECTORY asks for no automount on the last component, as the statx's
+ * AT_NO_AUTOMOUNT, and fstatfs then asks the file system the descriptor
+ * landed on. Measured on Linux 6.18 and Debian's 6.1 with a direct
+ * trigger whose daemon never answers (tests/helpers/autofs-daemon.c):
+ * statx(AT_NO_AUTOMOUNT), open(O_PATH), open(O_PATH | O_NOFOLLOW) +
+ * fstatfs, stat, lstat and readlink of the trigger send it no request
+ * (fstatfs gives autofs's own zeros, f_type 0x187); statfs,
+ * open(O_RDONLY), open(O_PATH | O_DIRECTORY), statx without
+ * AT_NO_AUTOMOUNT, and any path with a trailing '/' or a component below
+ * the trigger send one and wait, killably, in autofs_wait. O_NOFOLLOW
+ * matches the statx's AT_SYMLINK_NOFOLLOW. */
+static int statfs_no_automount(const char *path, struct statfs *buf)
+{
+	int fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC), r;
+
+	if (fd < 0)
+		return -errno;
+	r = fstatfs(fd, buf) < 0 ? -errno : 0;
+	(void)close(fd);
+	return r;
+}
+
 static int call(enum probe_op op, const char *path, void *buf)
 {
-	int r;
-
-	if (op == PROBE_OP_STATX)
-		r = statx(AT_FDCWD, path, PROBE_STATX_FLAGS, PROBE_STATX_MASK, buf);
-	else
-		r = statfs(path, buf);
-	return r < 0 ? -errno : 0;
+	if (op == PROBE_OP_STATFS)
+		return statfs_no_automount(path, buf);
+	return statx(AT_FDCWD, path, PROBE_STATX_FLAGS, PROBE_STATX_MASK, buf) < 0 ? -errno : 0;
 }
 
 /* Called with the lock held, which it may drop and take again. */

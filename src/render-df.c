@@ -349,6 +349,10 @@ static int add_row(struct df_table *t, const struct df_row_in *in, const struct 
 	return table_add(t, row);
 }
 
+/* autofs answers statfs with simple_statfs(): every count 0, the page
+ * size as block size. */
+static const struct fs_usage automount_usage = { .frsize = 4096 };
+
 int render_df(const struct report *r, const struct df_options *o, bool all, FILE *out, FILE *err,
 	      size_t *ret_shown)
 {
@@ -380,17 +384,20 @@ int render_df(const struct report *r, const struct df_options *o, bool all, FILE
 
 		if (row->placeholder) {
 			in.fstype = "-";
-		} else if (res->flags & RESULT_HAVE_USAGE) {
-			in.usage = &res->usage;
+		} else if (res->flags & (RESULT_HAVE_USAGE | RESULT_AUTOMOUNT)) {
+			/* An automount point shows what a statfs of the autofs
+			 * file system itself says, all zeros, as df does when
+			 * its statfs does not trigger the mount; no call. */
+			in.usage = res->flags & RESULT_HAVE_USAGE ? &res->usage : &automount_usage;
 			/* df leaves out empty file systems unless asked */
-			if (res->usage.blocks == 0 && !all && !listed)
+			if (in.usage->blocks == 0 && !all && !listed)
 				continue;
 			if (o->total) {
-				total.blocks += known(res->usage.blocks) ? res->usage.blocks * res->usage.frsize : 0;
-				total.bfree += known(res->usage.bfree) ? res->usage.bfree * res->usage.frsize : 0;
-				total.bavail += known(res->usage.bavail) ? res->usage.bavail * res->usage.frsize : 0;
-				total.files += known(res->usage.files) ? res->usage.files : 0;
-				total.ffree += known(res->usage.ffree) ? res->usage.ffree : 0;
+				total.blocks += known(in.usage->blocks) ? in.usage->blocks * in.usage->frsize : 0;
+				total.bfree += known(in.usage->bfree) ? in.usage->bfree * in.usage->frsize : 0;
+				total.bavail += known(in.usage->bavail) ? in.usage->bavail * in.usage->frsize : 0;
+				total.files += known(in.usage->files) ? in.usage->files : 0;
+				total.ffree += known(in.usage->ffree) ? in.usage->ffree : 0;
 			}
 		} else if (res->status == STATUS_DENIED && !listed) {
 			/* df skips what it may not read when listing everything */

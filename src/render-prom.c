@@ -201,6 +201,12 @@ static bool has_usage(const struct report *r, size_t m)
  * sample are left out whole, HELP and TYPE included. */
 static bool has_sample(const struct report *r, enum family f, size_t m)
 {
+	/* A status the daemon cannot vouch for now is no sample at all, as
+	 * an exporter leaves out what it could not collect: the mount stays
+	 * listed (fsprobe_mount_info) and fsprobe_daemon_helper_up says why. */
+	if ((r->results[m].flags & RESULT_OUTDATED) && f != FAM_INFO && f != FAM_WARNING && f != FAM_NFS_IDENTITY &&
+	    f != FAM_NFS_OPS)
+		return false;
 	switch (f) {
 	case FAM_DURATION:
 		return r->results[m].flags & RESULT_ANSWERED;
@@ -286,6 +292,39 @@ static void put_sample(FILE *out, const struct report *r, enum family f, const s
 	}
 }
 
+/* fsprobe_nfs_client_info: one series per NFSv4 client owner string, not
+ * per mount (the mounts of one server and version share a client and its
+ * owner string), labelled only with what tells owners apart, so that
+ * count by (owner_hash) over the fleet counts hosts. */
+static void put_nfs_clients(FILE *out, const struct report *r, const struct series *s, size_t n)
+{
+	bool head = false;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct nfs_health *h = nfs_of(r, s[i].mount);
+		bool dup = false;
+
+		if (!h || !h->owner_hash[0])
+			continue;
+		for (size_t j = 0; j < i && !dup; j++) {
+			const struct nfs_health *o = nfs_of(r, s[j].mount);
+
+			dup = o && streq(o->owner_hash, h->owner_hash) && o->owner_source == h->owner_source &&
+			      o->minor == h->minor;
+		}
+		if (dup)
+			continue;
+		if (!head)
+			fputs("# HELP fsprobe_nfs_client_info The NFSv4 client owner string this host sends, as a SHA-256 "
+			      "prefix; the same owner_hash on two hosts means they steal each other's lease.\n"
+			      "# TYPE fsprobe_nfs_client_info gauge\n",
+			      out);
+		head = true;
+		fprintf(out, "fsprobe_nfs_client_info{identity_source=\"%s\",nfs_version=\"4.%u\",owner_hash=\"%s\"} 1\n",
+			nfs_owner_source_to_string(h->owner_source), h->minor, h->owner_hash);
+	}
+}
+
 int render_prom(const struct report *r, int64_t now_real_ns, FILE *out)
 {
 	struct series *s = NULL;
@@ -310,13 +349,16 @@ int render_prom(const struct report *r, int64_t now_real_ns, FILE *out)
 			if (has_sample(r, f, s[i].mount))
 				put_sample(out, r, f, &s[i]);
 	}
+	put_nfs_clients(out, r, s, n);
 	series_free(s, n);
 
-	fputs("# HELP fsprobe_last_run_timestamp_seconds When fsprobe last ran, in seconds since the epoch.\n"
-	      "# TYPE fsprobe_last_run_timestamp_seconds gauge\n",
-	      out);
-	fprintf(out, "fsprobe_last_run_timestamp_seconds %lld.%03lld\n", (long long)(now_real_ns / 1000000000),
-		(long long)(now_real_ns % 1000000000 / 1000000));
+	if (now_real_ns > 0) {
+		fputs("# HELP fsprobe_last_run_timestamp_seconds When fsprobe last ran, in seconds since the epoch.\n"
+		      "# TYPE fsprobe_last_run_timestamp_seconds gauge\n",
+		      out);
+		fprintf(out, "fsprobe_last_run_timestamp_seconds %lld.%03lld\n", (long long)(now_real_ns / 1000000000),
+			(long long)(now_real_ns % 1000000000 / 1000000));
+	}
 	fputs("# HELP fsprobe_build_info fsprobe's version and the probe engine that ran, always 1.\n"
 	      "# TYPE fsprobe_build_info gauge\n",
 	      out);

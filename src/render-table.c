@@ -38,6 +38,7 @@ enum {
 	COL_ENGINE,
 	COL_FILE,
 	COL_WARNING,
+	COL_CLIENT_OWNER_HASH,
 	_COL_MAX,
 };
 
@@ -74,6 +75,8 @@ static const struct colinfo infos[_COL_MAX] = {
 	[COL_FILE] = { "FILE", 0.20, 0, SCOLS_JSON_STRING, "FILE argument that selected the mount" },
 	[COL_WARNING] = { "WARNING", 0.10, 0, SCOLS_JSON_STRING,
 			  "NFSv4 client warnings: hostname-only-identity, lease-churn (comma separated)" },
+	[COL_CLIENT_OWNER_HASH] = { "CLIENT_OWNER_HASH", 16, 0, SCOLS_JSON_STRING,
+				    "NFSv4 client owner string, SHA-256 prefix (same on two hosts: shared identity)" },
 };
 
 static const int default_human[] = { COL_STATUS, COL_LATENCY, COL_FSTYPE, COL_SOURCE, COL_SIZE,
@@ -81,7 +84,7 @@ static const int default_human[] = { COL_STATUS, COL_LATENCY, COL_FSTYPE, COL_SO
 static const int default_json[] = { COL_ID, COL_PARENT, COL_STATUS, COL_LATENCY, COL_ERROR, COL_HUNG,
 				    COL_SINCE, COL_FSTYPE, COL_SOURCE, COL_TARGET, COL_SIZE, COL_USED,
 				    COL_AVAIL, COL_USEP, COL_ITOTAL, COL_IUSED, COL_IFREE, COL_IUSEP,
-				    COL_DETAIL, COL_WARNING, COL_ENGINE };
+				    COL_DETAIL, COL_WARNING, COL_CLIENT_OWNER_HASH, COL_ENGINE };
 
 static int column_id(const char *name, size_t len)
 {
@@ -204,6 +207,10 @@ static const char *cell(const struct report *r, const struct report_row *row, in
 		if (!r->nfs || !r->nfs[row->mount].warnings)
 			return NULL;
 		return nfs_warnings_format(r->nfs[row->mount].warnings, buf, bufsz);
+	case COL_CLIENT_OWNER_HASH:
+		if (!r->nfs || !r->nfs[row->mount].checked || !r->nfs[row->mount].owner_hash[0])
+			return NULL;
+		return r->nfs[row->mount].owner_hash;
 	case COL_ERROR:
 		return res->err ? errno_name(res->err, buf, bufsz) : NULL;
 	case COL_HUNG:

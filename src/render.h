@@ -70,6 +70,7 @@ enum nagios_state render_nagios_state(const struct report *r, const struct nagio
 int render_nagios(const struct report *r, const struct nagios_options *o, FILE *out);
 
 /* The Prometheus exposition format (render-prom.c): a pure function of
- * the report and the moment of the run (CLOCK_REALTIME ns), so the daemon
- * can serve the same text. */
+ * the report and the moment of the run (CLOCK_REALTIME ns; 0: no run has
+ * completed yet, and fsprobe_last_run_timestamp_seconds is left out), so
+ * the daemon can serve the same text. */
 int render_prom(const struct report *r, int64_t now_real_ns, FILE *out);

@@ -103,7 +103,9 @@ static void mark_probed(struct report *r)
 		ssize_t m = (ssize_t)r->rows[i].mount;
 		size_t depth = 0;
 
-		if (r->rows[i].placeholder)
+		/* An automount point is not probed (see report_probe()):
+		 * nothing walks to it, and it gates no walk below it. */
+		if (r->rows[i].placeholder || fstype_is_automount(t->entries[m].fstype))
 			continue;
 		r->probed[m] = true;
 		for (m = t->entries[m].parent; m >= 0 && depth < t->n; m = t->entries[m].parent, depth++)
@@ -160,6 +162,16 @@ int report_probe(struct report *r, const struct probe_options *o, bool want_usag
 	for (size_t i = 0; i < t->n; i++) {
 		job_of[i] = -1;
 		r->results[i] = (struct mount_result){ .blocked_by = -1 };
+		if (fstype_is_automount(t->entries[i].fstype)) {
+			/* Any call that follows the trigger asks the automount
+			 * daemon to mount it (a storm of mounts, or a hang when
+			 * the map points at a dead server): ok from the table
+			 * alone. What autofs mounted on it is a mount of its
+			 * own, probed as such. */
+			r->results[i].status = STATUS_OK;
+			r->results[i].flags = RESULT_AUTOMOUNT;
+			continue;
+		}
 		if (!r->probed[i])
 			continue;
 		if (t->entries[i].shadowed) {
@@ -224,6 +236,9 @@ char *report_detail(const struct report *r, size_t mount, char *buf, size_t bufs
 	buf[0] = '\0';
 	switch (res->status) {
 	case STATUS_OK:
+		if (res->flags & RESULT_AUTOMOUNT)
+			(void)snprintf(buf, bufsz, "automount point%s, not probed",
+				       r->table->entries[mount].shadowed ? ", mounted over" : "");
 		break;
 	case STATUS_HUNG:
 		if (res->flags & RESULT_PENDING_EARLIER) {

@@ -44,6 +44,10 @@ enum result_flags {
 	RESULT_PENDING_EARLIER = 1 << 2, /* an earlier run's probe is still pending */
 	RESULT_MNT_ID_MISMATCH = 1 << 3, /* path reached another mount */
 	RESULT_STATFS_HUNG = 1 << 4,  /* statx answered, statfs did not */
+	RESULT_AUTOMOUNT = 1 << 5,    /* an autofs trigger: ok from the mount
+				       * table alone, never probed */
+	RESULT_OUTDATED = 1 << 6,     /* the daemon's last answer predates its
+				       * outage (no helper): status not known */
 };
 
 struct mount_result {

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fstypes.h"
 #include "macro.h"
 #include "tracker.h"
 #include "util.h"
@@ -21,6 +22,11 @@ void tracker_done(struct tracker *t)
 		slot_clear(&t->v[i]);
 	free(t->v);
 	*t = (struct tracker){};
+}
+
+static bool probed_each_cycle(const struct tracked_mount *m)
+{
+	return m->used && m->present && (m->selected || m->gates) && !m->automount;
 }
 
 static ssize_t find(const struct tracker *t, const struct mount_entry *e)
@@ -71,6 +77,14 @@ int tracker_sync(struct tracker *t, const struct mount_table *table, const bool 
 				slot_clear(m);
 				return -ENOMEM;
 			}
+			/* Known from the table alone (report.c says why). */
+			m->automount = fstype_is_automount(e->fstype);
+			if (m->automount) {
+				m->known = true;
+				m->due = false;
+				m->result = (struct mount_result){ .status = STATUS_OK, .flags = RESULT_AUTOMOUNT,
+								   .blocked_by = -1 };
+			}
 			changes++;
 		}
 		m = &t->v[k];
@@ -92,6 +106,16 @@ int tracker_sync(struct tracker *t, const struct mount_table *table, const bool 
 		if (m->phase == TRACK_IDLE)
 			slot_clear(m);
 	}
+	/* A selected mount below one that is not (-t picking a FUSE mount
+	 * inside an NFS home): the walk needs that one's answer each cycle
+	 * as well, or the mount would never be probed. */
+	for (size_t i = 0; i < t->n; i++)
+		t->v[i].gates = false;
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].used && t->v[i].present && t->v[i].selected)
+			for (ssize_t g = tracker_gate(t, i); g >= 0 && !t->v[g].selected && !t->v[g].gates;
+			     g = tracker_gate(t, (size_t)g))
+				t->v[g].gates = true;
 	return changes;
 }
 
@@ -109,7 +133,9 @@ ssize_t tracker_gate(const struct tracker *t, size_t idx)
 			}
 		if (p < 0)
 			return -1;
-		if (t->v[p].selected || t->v[p].suspect)
+		/* An automount point is never probed: the walk crosses it
+		 * unasked, and is gated further up. */
+		if ((t->v[p].selected && !t->v[p].automount) || t->v[p].suspect)
 			return p;
 		parent = t->v[p].parent_id;
 	}
@@ -127,7 +153,7 @@ bool tracker_ready(const struct tracker *t, size_t idx, ssize_t *ret_blocked_by)
 	ssize_t g;
 
 	*ret_blocked_by = -1;
-	if (!m->used || !m->present || !m->selected || m->phase != TRACK_IDLE)
+	if (!probed_each_cycle(m) || m->phase != TRACK_IDLE)
 		return false;
 	g = tracker_gate(t, idx);
 	if (g < 0)
@@ -137,8 +163,10 @@ bool tracker_ready(const struct tracker *t, size_t idx, ssize_t *ret_blocked_by)
 		*ret_blocked_by = g;
 		return false;
 	}
-	if (!t->v[g].known || t->v[g].phase != TRACK_IDLE) {
-		if (t->v[g].known && !status_is_healthy(t->v[g].result.status))
+	/* An answer from before an outage says nothing of the gate now: the
+	 * walk waits for its fresh one. */
+	if (!t->v[g].known || t->v[g].unconfirmed || t->v[g].phase != TRACK_IDLE) {
+		if (t->v[g].known && !t->v[g].unconfirmed && !status_is_healthy(t->v[g].result.status))
 			*ret_blocked_by = g;
 		return false;
 	}
@@ -152,7 +180,7 @@ bool tracker_ready(const struct tracker *t, size_t idx, ssize_t *ret_blocked_by)
 void tracker_mark_due(struct tracker *t)
 {
 	for (size_t i = 0; i < t->n; i++)
-		t->v[i].due = t->v[i].used && t->v[i].present && t->v[i].selected;
+		t->v[i].due = probed_each_cycle(&t->v[i]);
 }
 
 void tracker_issue(struct tracker *t, size_t idx, uint64_t now_ns, int64_t now_real_ns, uint64_t timeout_ns)
@@ -177,6 +205,7 @@ static int report(struct tracked_mount *m, size_t idx, const struct mount_result
 		m->hung_since_boot_ns = res->hung_ns ? now_boot_ns - res->hung_ns : now_boot_ns;
 	m->result = *res;
 	m->known = true;
+	m->unconfirmed = false;
 	if (!first && from == res->status)
 		return 0;
 	*ret = (struct transition){ .idx = idx, .from = from, .to = res->status, .first = first };
@@ -277,7 +306,7 @@ uint64_t tracker_expire(struct tracker *t, uint64_t now_ns, uint64_t now_boot_ns
 		} else if (m->phase != TRACK_IDLE) {
 			if (!next || m->deadline_ns < next)
 				next = m->deadline_ns;
-		} else if (m->selected && !tracker_ready(t, i, &blocked_by) && blocked_by >= 0) {
+		} else if (probed_each_cycle(m) && !tracker_ready(t, i, &blocked_by) && blocked_by >= 0) {
 			struct mount_result res = { .status = STATUS_BLOCKED, .blocked_by = blocked_by };
 
 			if (report(m, i, &res, now_boot_ns, &tr))
@@ -292,9 +321,36 @@ void tracker_forget_inflight(struct tracker *t)
 	for (size_t i = 0; i < t->n; i++)
 		if (t->v[i].used && t->v[i].phase != TRACK_IDLE) {
 			t->v[i].phase = TRACK_IDLE;
+			/* Unanswered: the cycle is not over for it. */
+			t->v[i].due = probed_each_cycle(&t->v[i]);
 			if (!t->v[i].present)
 				slot_clear(&t->v[i]);
 		}
+}
+
+void tracker_unconfirm_all(struct tracker *t)
+{
+	/* An automount point's status comes from the table, not the helper. */
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].used && t->v[i].known && !t->v[i].automount)
+			t->v[i].unconfirmed = true;
+}
+
+int tracker_fail(struct tracker *t, size_t idx, int err, uint64_t now_boot_ns, struct transition *ret)
+{
+	struct mount_result res = { .status = STATUS_ERROR, .err = err, .blocked_by = -1 };
+	struct tracked_mount *m = &t->v[idx];
+
+	m->due = false;
+	return report(m, idx, &res, now_boot_ns, ret);
+}
+
+bool tracker_waiting(const struct tracker *t, uint64_t now_ns)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].used && t->v[i].phase != TRACK_IDLE && now_ns < t->v[i].deadline_ns)
+			return true;
+	return false;
 }
 
 size_t tracker_count(const struct tracker *t, enum mount_status s)

@@ -33,7 +33,10 @@ struct tracked_mount {
 	dev_t devno;
 	bool present;	/* in the current mount table */
 	bool selected;	/* shown and probed every cycle */
+	bool gates;	/* not selected, but the gate of a selected mount:
+			 * probed every cycle too, never shown */
 	bool suspect;	/* network/FUSE: gates the mounts below it */
+	bool automount;	/* autofs: ok from the table, never issued */
 	bool used;	/* slot in use */
 	bool seen;	/* found in the table being synced */
 	bool due;	/* to be probed this cycle */
@@ -44,6 +47,10 @@ struct tracked_mount {
 	uint64_t statx_latency_ns;
 
 	bool known;	/* a status has been established */
+	/* The status is from before the daemon lost its helper and could not
+	 * start another: not shown as current, and not trusted as a gate,
+	 * until the mount answers again. */
+	bool unconfirmed;
 	struct mount_result result;
 	uint64_t hung_since_boot_ns;	/* when it went hung, across restarts */
 	bool fuse_aborted;
@@ -74,14 +81,15 @@ void tracker_done(struct tracker *t);
  * probed. Returns how many mounts appeared or vanished, or -ENOMEM. */
 int tracker_sync(struct tracker *t, const struct mount_table *table, const bool *selected);
 
-/* The mount whose path walk must succeed before idx can be probed, or -1. */
+/* The mount whose path walk must succeed before idx can be probed, or -1;
+ * never an automount point. */
 ssize_t tracker_gate(const struct tracker *t, size_t idx);
 
 /* Whether idx can be issued now: idle, present, selected, and its gate is
  * healthy and not overdue. Sets *ret_blocked_by when a gate is unhealthy. */
 bool tracker_ready(const struct tracker *t, size_t idx, ssize_t *ret_blocked_by);
 
-/* A new cycle: every selected mount is due once. */
+/* A new cycle: every selected mount (and every gate of one) is due once. */
 void tracker_mark_due(struct tracker *t);
 
 void tracker_issue(struct tracker *t, size_t idx, uint64_t now_ns, int64_t now_real_ns, uint64_t timeout_ns);
@@ -96,9 +104,22 @@ int tracker_apply(struct tracker *t, const struct probe_record *rec, uint64_t no
 uint64_t tracker_expire(struct tracker *t, uint64_t now_ns, uint64_t now_boot_ns,
 			void (*fn)(void *userdata, const struct transition *tr), void *userdata);
 
-/* The helper died: requests in flight are lost (a stuck one still holds
- * its registry slot, so reissuing it reports pending, not a new request). */
+/* The helper died: requests in flight are lost and due again (a stuck
+ * one still holds its registry slot, so reissuing it reports pending, not
+ * a new request). */
 void tracker_forget_inflight(struct tracker *t);
+
+/* The daemon has no helper and could not start one: every status known
+ * so far becomes unconfirmed until its mount answers again. */
+void tracker_unconfirm_all(struct tracker *t);
+
+/* A request for idx could not even be sent (err, positive): the mount is
+ * reported in error rather than left due for ever. Returns 1 and fills
+ * *ret when the status changed. */
+int tracker_fail(struct tracker *t, size_t idx, int err, uint64_t now_boot_ns, struct transition *ret);
+
+/* Whether a request is in flight whose deadline is still ahead. */
+bool tracker_waiting(const struct tracker *t, uint64_t now_ns);
 
 /* Counts for the summary. */
 size_t tracker_count(const struct tracker *t, enum mount_status s);

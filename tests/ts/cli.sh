@@ -53,7 +53,7 @@ t_like "$(grep -m1 '"latency": ' "$OUT")" '"latency": [0-9]+\.[0-9]{6},?$' "late
 t_like "$(json_field / size)" '^[0-9]+$' "size is a JSON number"
 t_is "$(jq -r '.mounts[] | select(.target == "/") | .id | type' "$OUT")" number "id is a JSON number"
 t_is "$(jq -r '.mounts[0] | keys_unsorted | join(",")' "$OUT")" \
-	"id,parent,status,latency,error,hung,since,fstype,source,target,size,used,avail,use%,itotal,iused,ifree,iuse%,detail,warning,engine" \
+	"id,parent,status,latency,error,hung,since,fstype,source,target,size,used,avail,use%,itotal,iused,ifree,iuse%,detail,warning,client_owner_hash,engine" \
 	"JSON fields"
 
 # A mountinfo file for selection: escapes decoded, -t/-x honoured.

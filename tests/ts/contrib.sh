@@ -1,13 +1,15 @@
 #!/bin/bash
 # The integrations in contrib/ are accepted by the tools they are for:
 # promtool checks the alerting rules and runs their unit tests (an alert
-# fires for a hung and for a stale mount, and when the textfile stops
-# being refreshed), systemd-analyze verifies the textfile service and
-# timer, the Nagios and Icinga 2 command lines use only options
-# check_fsprobe accepts, and the Icinga 2 CheckCommand is the ITL's
-# "disk" one under another name: the same arguments, custom variables and
-# defaults (compared with the ITL that icinga2-common installs), valid for
-# icinga2 itself. Needs no mounts of its own.
+# fires for a hung and for a stale mount, when the textfile stops being
+# refreshed, when the daemon cannot start its probe helper, and for two
+# hosts sharing an NFSv4 client owner but not for one host restarting),
+# systemd-analyze verifies the textfile service and timer, the Nagios and
+# Icinga 2 command lines use only options check_fsprobe accepts, and the
+# Icinga 2 CheckCommand is the ITL's "disk" one under another name: the
+# same arguments, custom variables and defaults (compared with the ITL
+# that icinga2-common installs), valid for icinga2 itself. Needs no
+# mounts of its own.
 . "$(dirname "$0")/../lib.sh"
 t_require_installed prometheus promtool
 t_require_installed systemd systemd-analyze
@@ -20,12 +22,20 @@ t_init
 
 promtool check rules "$C/prometheus/fsprobe-rules.yml" >"$T_DIR/out" 2>&1
 t_is "$?" 0 "promtool check rules accepts the rules"
-t_like "$(cat "$T_DIR/out")" "SUCCESS: 5 rules found" "five rules"
+t_like "$(cat "$T_DIR/out")" "SUCCESS: 7 rules found" "seven rules"
 (cd "$C/prometheus" && promtool test rules fsprobe-rules.test.yml) >"$T_DIR/out" 2>&1
-t_is "$?" 0 "promtool test rules: hung, stale, disconnected and stale-textfile alerts fire when they should"
+t_is "$?" 0 "promtool test rules: hung, stale, disconnected, stale-textfile, blind-daemon and shared-identity alerts fire when they should"
 grep -q SUCCESS "$T_DIR/out" || t_note "$(cat "$T_DIR/out")"
 t_is "$(grep -c 'alertname: FsprobeMountHung' "$C/prometheus/fsprobe-rules.test.yml")" 4 \
 	"the hung alert is tested before, at and after its 5 minutes"
+t_is "$(grep -c 'alertname: FsprobeNfsClientIdentityShared' "$C/prometheus/fsprobe-rules.test.yml")" 7 \
+	"the shared-identity alert is tested: clones, distinct hosts, a restart, a re-provisioned host"
+# the restart cases hold only because of for: a shorter one makes them fire
+sed 's/for: 10m/for: 2m/' "$C/prometheus/fsprobe-rules.yml" > "$T_DIR/fsprobe-rules.yml"
+cp "$C/prometheus/fsprobe-rules.test.yml" "$T_DIR/"
+(cd "$T_DIR" && promtool test rules fsprobe-rules.test.yml) >"$T_DIR/out" 2>&1
+t_like "$?:$(grep -c 'alertname: FsprobeNfsClientIdentityShared, time: 8m' "$T_DIR/out")" '^1:1$' \
+	"with for: 2m the re-provisioned host would fire at 8m: the test can fail"
 
 # systemd-analyze verify needs ExecStart's binary to exist: the units
 # with fsprobe's path of this build for @bindir@/fsprobe, as make install

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The daemon outlives its helper: a helper killed is replaced at once, one
 # that stops answering is abandoned after the ping timeout (never waited
-# for) and replaced; probing goes on either way. Hooks run on transitions
+# for) and replaced; probing goes on either way, and the back-off starts
+# again after each helper that answered. Hooks run on transitions
 # are bounded in time (--exec-timeout) and in number (4 at once).
 . "$(dirname "$0")/../lib.sh"
 t_require_fuse
@@ -70,6 +71,24 @@ t_le 6 "$n" "hooks ran for the transitions ($n)"
 t_is "$(ls "$T_DIR"/hooks/end.* 2>/dev/null | wc -l)" 0 "no hook outlived --exec-timeout"
 over=$(cat "$T_DIR"/hooks/start.* | sort -n | awk '{ t[NR] = $1 } END { for (i = 5; i <= NR; i++) if (t[i] - t[i-4] < 0.9) { print t[i] - t[i-4]; exit } }')
 t_is "$over" "" "never more than four hooks at once"
+
+# The back-off starts again once a helper has answered: killed four
+# times in a row, each after it answered, every helper is replaced after
+# 250 ms (a back-off that only grew would wait 2 s for the fourth).
+ts() { awk '$1 == "fsprobe_last_run_timestamp_seconds" { print $2 }' "$PROM"; }
+has_other_helper() { local h; h=$(helper); [ -n "$h" ] && [ "$h" != "$1" ]; }
+for k in 1 2 3 4; do
+	H=$(helper) t=$(ts) t0=$(t_now_us)
+	kill -KILL "$H"
+	if wait_for 5 has_other_helper "$H"; then
+		ms=$(( ($(t_now_us) - t0) / 1000 ))
+		t_le "$ms" 1000 "kill $k of a helper that answered: replaced in $ms ms"
+	else t_fail "kill $k: no new helper"; fi
+	# it answers: a cycle completes
+	wait_for 5 sh -c "[ \"\$(awk '\$1 == \"fsprobe_last_run_timestamp_seconds\" { print \$2 }' '$PROM')\" != '$t' ]" ||
+		t_fail "kill $k: no cycle completed after the replacement"
+done
+t_is "$(grep -c 'cannot start\|before answering' "$LOG")" 0 "none of it counted as a failed start"
 
 kill -TERM $D
 wait $D

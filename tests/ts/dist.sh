@@ -99,10 +99,12 @@ compdir=${compdir:-/usr/share/bash-completion/completions}
 	echo "$unitdir/fsprobe-textfile.timer"
 	echo "$compdir/fsprobe"
 	echo /usr/share/doc/fsprobe/README.md
+	echo /usr/share/doc/fsprobe/fleet.md
 	echo /usr/share/doc/fsprobe/examples/prometheus/fsprobe-rules.yml
 	echo /usr/share/doc/fsprobe/examples/prometheus/fsprobe-rules.test.yml
 	echo /usr/share/doc/fsprobe/examples/nagios/fsprobe.cfg
 	echo /usr/share/doc/fsprobe/examples/icinga2/fsprobe.conf
+	echo /usr/share/doc/fsprobe/examples/grafana/fsprobe-fleet.json
 } | sort > "$T_DIR/want"
 (cd "$D" && find . \( -type f -o -type l \) | sed 's|^\.||' | sort) > "$T_DIR/got"
 t_is "$(diff "$T_DIR/want" "$T_DIR/got" | grep '^[<>]' | tr '\n' ' ')" "" \

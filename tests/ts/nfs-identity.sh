@@ -7,7 +7,10 @@
 # the mount is ok); everything NFS is what the files say. Checks the
 # warning in JSON, the exit status, churn across runs through the state
 # directory, the threshold option, Nagios, Prometheus (promtool), a state
-# directory on a suspect mount, and the daemon's log lines and textfile.
+# directory on a suspect mount, and the daemon's log lines and textfile;
+# the client owner hash (JSON client_owner_hash, fsprobe_nfs_client_info)
+# against sha256sum of the string the kernel would send, and the host-wide
+# uniquifier in a network namespace of its own (unshare --net).
 # The real thing, two network namespaces stealing a lease from one nfsd,
 # is tests/vm/guest/identity.sh (the VM suite's "identity" boot).
 . "$(dirname "$0")/../lib.sh"
@@ -34,8 +37,13 @@ EOF
 # block in the format of Linux 6.x, replaced atomically (the daemon reads
 # it every cycle). AGE - leaves the age out: a fixed age stops matching
 # the clock after a few seconds, which means "another mount" (start over).
+# AGE clock is the mount's age as the kernel prints it: 100 s at the first
+# write, growing with the clock; fsp brings it up to date before each run
+# (a loaded machine's slow runs would otherwise drift from a fixed age by
+# more than the slack allowed, and the churn would start over).
 mountstats() {
 	local age="	age:	$4"
+	[ "$4" = clock ] && age="	age:	$(( 100 + SECONDS - AGE0 ))"
 	[ "$4" = - ] && age="	impl_id:	name='',domain='',date='0,0'"
 	cat > "$MS.new" <<EOF
 device /dev/vda mounted on / with fstype ext4
@@ -63,10 +71,18 @@ identity() {
 	printf '%s\n' "$2" > "$SYS/sys/module/nfs/parameters/nfs4_unique_id"
 	printf '%s\n' "$3" > "$SYS/proc/sys/kernel/hostname"
 }
-fsp() { run_fsprobe --mountinfo "$MI" --mountstats "$MS" --sysroot "$SYS" --timeout 2s "$@"; }
+fsp() {
+	if [ -n "${AGE0:-}" ] && grep -q '^	age:' "$MS"; then
+		sed "s/^	age:	.*/	age:	$(( 100 + SECONDS - AGE0 ))/" "$MS" > "$MS.new" && mv "$MS.new" "$MS"
+	fi
+	run_fsprobe --mountinfo "$MI" --mountstats "$MS" --sysroot "$SYS" --timeout 2s "$@"
+}
+# owner_hash STRING: the published prefix, by another SHA-256 than fsprobe's
+owner_hash() { printf '%s' "$1" | sha256sum | cut -c1-16; }
 
 identity "(null)" "" localhost
-mountstats 2 3 1 100
+AGE0=$SECONDS
+mountstats 2 3 1 clock
 
 # ---- the first run: identity only, nothing to compare the counters with
 fsp --json
@@ -78,9 +94,11 @@ t_like "$(json_field "$NFS" detail)" "^hostname-only-identity: the NFSv4 client 
 t_like "$(json_field "$NFS" detail)" "set a unique /sys/fs/nfs/net/nfs_client/identifier" "detail says the fix"
 t_is "$(jq -r '.mounts | length' "$OUT")" 1 "only the NFS mount is selected"
 t_is "$(stat -c %a "$T_DIR/state/nfs-leases" 2>/dev/null)" 600 "the counters are kept in the state directory (0600)"
+t_is "$(json_field "$NFS" client_owner_hash)" "$(owner_hash "Linux NFSv4.2 localhost")" \
+	"client_owner_hash: of 'Linux NFSv4.2 localhost'"
 
 # ---- 12 more establishments: lease churn
-mountstats 6 11 4 101
+mountstats 6 11 4 clock
 fsp --json
 t_is "$RC" 0 "churn too leaves the exit status 0"
 t_is "$(json_field "$NFS" warning)" hostname-only-identity,lease-churn "second run: lease-churn as well"
@@ -96,7 +114,7 @@ fsp --json
 t_is "$(json_field "$NFS" warning)" hostname-only-identity,lease-churn "no new establishments: still churn within the window"
 
 # ---- the threshold option
-mountstats 10 19 8 102
+mountstats 10 19 8 clock
 fsp --json --lease-churn-threshold 100
 t_is "$(json_field "$NFS" warning)" hostname-only-identity "--lease-churn-threshold 100: no churn"
 fsp --json --lease-churn-threshold 0
@@ -116,7 +134,7 @@ t_like "$(cat "$ERR")" "NFSv4 checks incomplete: the state directory is on a net
 t_is "$(ls -A "$NFS/state" 2>/dev/null | grep -c nfs-leases)" 0 "and no lease counters were written there"
 
 # ---- Nagios: WARNING, the reason on the first line and in the long output
-mountstats 20 29 12 103
+mountstats 20 29 12 clock
 fsp --nagios
 t_is "$RC" 1 "Nagios: WARNING (1)"
 t_like "$(head -1 "$OUT")" "^FSPROBE WARNING - 1 of 1 mount with warnings: $NFS hostname-only-identity,lease-churn \\|" "Nagios: first line"
@@ -131,6 +149,9 @@ t_is "$(grep "^fsprobe_nfs_identity_unique{" "$OUT")" "fsprobe_nfs_identity_uniq
 t_is "$(grep "^fsprobe_nfs_lease_operations_total{$L,operation=\"CREATE_SESSION\"}" "$OUT")" \
 	"fsprobe_nfs_lease_operations_total{$L,operation=\"CREATE_SESSION\"} 29" "the counters as _total"
 t_is "$(grep -c '^# TYPE fsprobe_nfs_lease_operations_total counter$' "$OUT")" 1 "a counter"
+t_is "$(grep '^fsprobe_nfs_client_info' "$OUT")" \
+	"fsprobe_nfs_client_info{identity_source=\"hostname\",nfs_version=\"4.2\",owner_hash=\"$(owner_hash "Linux NFSv4.2 localhost")\"} 1" \
+	"fsprobe_nfs_client_info: the hostname's owner string"
 promtool check metrics < "$OUT" > "$T_DIR/lint" 2>&1
 t_is "$?:$(cat "$T_DIR/lint")" "0:" "promtool check metrics: no complaint"
 
@@ -141,10 +162,64 @@ t_is "$(json_field "$NFS" warning)" null "identifier set: no warning"
 t_is "$(json_field "$NFS" detail)" null "identifier set: no detail"
 fsp --prometheus --no-state
 t_is "$(grep -c "^fsprobe_nfs_identity_unique{$L} 1$" "$OUT")" 1 "fsprobe_nfs_identity_unique 1"
+t_is "$(grep '^fsprobe_nfs_client_info' "$OUT")" \
+	"fsprobe_nfs_client_info{identity_source=\"identifier\",nfs_version=\"4.2\",owner_hash=\"$(owner_hash "Linux NFSv4.2 4c1f9a2e0b7d/localhost")\"} 1" \
+	"fsprobe_nfs_client_info: the identifier's owner string"
 # the host-wide parameter alone identifies a host, not a namespace
 identity "(null)" "host-7" web1
 fsp --json --no-state
 t_is "$(json_field "$NFS" warning)" null "nfs4_unique_id on a host (not a container): no warning"
+t_is "$(json_field "$NFS" client_owner_hash)" "$(owner_hash "Linux NFSv4.2 host-7/web1")" \
+	"client_owner_hash: of 'Linux NFSv4.2 host-7/web1'"
+# written with echo, the parameter keeps a newline, and so does the owner
+printf 'host-7\n\n' > "$SYS/sys/module/nfs/parameters/nfs4_unique_id"
+fsp --prometheus --no-state
+t_like "$(grep '^fsprobe_nfs_client_info' "$OUT")" \
+	"identity_source=\"module_param\",nfs_version=\"4.2\",owner_hash=\"$(owner_hash "Linux NFSv4.2 host-7
+/web1")\"" "the module parameter's own newline is part of the owner string"
+
+# the host-wide parameter in a network namespace other than the initial
+# one: every namespace of the host with this hostname sends the same
+# owner string. fsprobe compares its network namespace with PID 1's, which
+# needs ptrace access to PID 1 (a sandbox may keep it from root): so
+# fsprobe runs in a PID namespace of the test whose PID 1 is a shell of
+# the test, in its network namespace, then in a new one. The tree links
+# the real namespace files (only net: a PID namespace is a container hint).
+identity "(null)" "host-7" web1
+mkdir -p "$SYS/proc/self/ns" "$SYS/proc/1/ns"
+ln -sfn /proc/self/ns/net "$SYS/proc/self/ns/net"
+ln -sfn /proc/1/ns/net "$SYS/proc/1/ns/net"
+FSPROBE_REAL=$FSPROBE
+# in_pidns [NET-COMMAND...]: a wrapper running fsprobe as a child of PID 1
+# (--mount-proc makes a mount namespace: the mountinfo file gets its IDs)
+in_pidns() {
+	cat > "$T_DIR/in-pidns.sh" <<EOF
+awk -v t="$NFS" '\$5 == "/" { r = \$1 } \$5 == t { n = \$1 } END { print r, n }' /proc/self/mountinfo | {
+	read -r r n
+	sed -e "1s/^[0-9]* /\$r /" -e "2s/^[0-9]* [0-9]* /\$n \$r /" "$MI" > "$MI.ns"
+}
+$* "$FSPROBE_REAL" "\$@"
+EOF
+	printf '#!/bin/sh\nexec unshare --pid --fork --mount-proc sh %s "$@"\n' "$T_DIR/in-pidns.sh" > "$T_DIR/in-pidns"
+	chmod +x "$T_DIR/in-pidns"
+	FSPROBE=$T_DIR/in-pidns
+}
+fsp_ns() { run_fsprobe --mountinfo "$MI.ns" --mountstats "$MS" --sysroot "$SYS" --timeout 2s "$@"; }
+in_pidns
+fsp_ns --json --no-state
+t_is "$(json_field "$NFS" status):$(json_field "$NFS" warning)" ok:null "the network namespace of PID 1: ok, no warning"
+in_pidns unshare --net
+fsp_ns --json --no-state
+t_is "$(json_field "$NFS" warning)" hostname-only-identity "another network namespace: hostname-only-identity"
+t_like "$(json_field "$NFS" detail)" "the uniquifier is host-wide and this network namespace is not the initial one" \
+	"... the uniquifier is host-wide and this network namespace is not the initial one"
+t_is "$(json_field "$NFS" client_owner_hash)" "$(owner_hash "Linux NFSv4.2 host-7/web1")" \
+	"... and the owner hash of the initial namespace's clients"
+identity "8a2f0c6e1d" "host-7" web1
+fsp_ns --json --no-state
+t_is "$(json_field "$NFS" warning)" null "an identifier of its own there: no warning"
+FSPROBE=$FSPROBE_REAL
+rm -rf "$SYS/proc/self" "$SYS/proc/1"
 identity "(null)" "" web1.example.com
 fsp --json --no-state
 t_like "$(json_field "$NFS" detail)" "the hostname 'web1.example.com' alone: another client with the same hostname would steal its lease" \
@@ -182,6 +257,9 @@ else
 fi
 for i in $(seq 40); do grep -q 'warning="lease-churn"} 1' "$PROM" 2>/dev/null && break; sleep 0.05; done
 t_is "$(grep -c "warning=\"lease-churn\"} 1" "$PROM")" 1 "daemon: textfile has the churn"
+t_is "$(grep '^fsprobe_nfs_client_info' "$PROM")" \
+	"fsprobe_nfs_client_info{identity_source=\"hostname\",nfs_version=\"4.2\",owner_hash=\"$(owner_hash "Linux NFSv4.2 localhost")\"} 1" \
+	"daemon: textfile has the client's owner hash"
 identity "4c1f9a2e0b7d" "" localhost
 if wait_log 5 "^fsprobe: $NFS: NFSv4 warning hostname-only-identity,lease-churn -> lease-churn "; then
 	t_pass "daemon: the identity warning's end logged"

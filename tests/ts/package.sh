@@ -62,13 +62,14 @@ t_note "$(grep -v '/$' "$T_DIR/contents" | tr '\n' ' ')"
 missing=
 for f in /usr/bin/fsprobe \
 	/usr/lib/nagios/plugins/check_fsprobe-\>../../../bin/fsprobe \
-	/usr/share/man/man1/fsprobe.1.gz \
+	/usr/share/man/man1/fsprobe.1.gz /usr/share/man/man1/check_fsprobe.1.gz \
 	"$U/fsprobe.service" "$U/fsprobe-textfile.service" "$U/fsprobe-textfile.timer" \
 	/usr/share/bash-completion/completions/fsprobe \
 	/usr/share/doc/fsprobe/copyright /usr/share/doc/fsprobe/changelog.gz \
 	/usr/share/doc/fsprobe/examples/prometheus/fsprobe-rules.yml \
 	/usr/share/doc/fsprobe/examples/nagios/fsprobe.cfg \
-	/usr/share/doc/fsprobe/examples/icinga2/fsprobe.conf; do
+	/usr/share/doc/fsprobe/examples/icinga2/fsprobe.conf \
+	/usr/share/doc/fsprobe/examples/grafana/fsprobe-fleet.json /usr/share/doc/fsprobe/fleet.md.gz; do
 	grep -qxF -- "$f" "$T_DIR/contents" || missing="$missing $f"
 done
 t_is "$missing" "" "the package has the program, the plugin link, the man page, the units, the completion, the examples"

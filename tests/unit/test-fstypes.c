@@ -18,6 +18,8 @@ int main(void)
 		ok(!fstype_is_suspect(local[i]), "%s is not", local[i]);
 	ok(!fstype_is_suspect(NULL), "no type: not suspect");
 	ok(fstype_is_untraversable("autofs"), "autofs triggers are not walked through");
+	ok(fstype_is_automount("autofs") && !fstype_is_automount("nfs4") && !fstype_is_automount(NULL),
+	   "autofs, and autofs alone, is an automount point");
 	ok(fstype_is_untraversable("nfs4") && !fstype_is_untraversable("ext4"), "network mounts are not either");
 	ok(fstype_is_pseudo("proc") && !fstype_is_pseudo("ext4"), "proc is pseudo, ext4 is not");
 	return tap_done();

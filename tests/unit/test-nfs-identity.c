@@ -5,6 +5,8 @@
  * including the "(null)" of an identifier never set). */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -35,6 +37,51 @@ static void put(const char *rel, const char *content)
 		fclose(f);
 	} else
 		(void)mkdir(path, 0755);
+}
+
+static const char *path_of(const char *rel)
+{
+	static char path[512];
+
+	(void)snprintf(path, sizeof(path), "%s/%s", root, rel);
+	return path;
+}
+
+/* In the test's own network namespace, then in a new one (root only: a
+ * child unshares, so the test's namespace stays). */
+static void net_ns_cases(void)
+{
+	struct nfs_identity_facts f;
+	struct stat st;
+	pid_t pid;
+	int status;
+
+	(void)nfs_identity_gather(root, &f);
+	if (stat("/proc/1/ns/net", &st) < 0) {
+		is_int(f.net_ns, NFS_NET_NS_UNKNOWN, "PID 1's network namespace unreadable (%s): unknown",
+		       strerror(errno));
+		return;
+	}
+	{
+		struct stat self;
+
+		ok(stat("/proc/self/ns/net", &self) == 0, "own network namespace readable");
+		is_int(f.net_ns, self.st_ino == st.st_ino ? NFS_NET_NS_INITIAL : NFS_NET_NS_OTHER,
+		       "the network namespace compared with PID 1's");
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		if (unshare(CLONE_NEWNET) < 0)
+			_exit(77);
+		(void)nfs_identity_gather(root, &f);
+		_exit(f.net_ns == NFS_NET_NS_OTHER ? 0 : 1);
+	}
+	ok(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status), "child ran");
+	if (WEXITSTATUS(status) == 77)
+		is_int(geteuid() != 0, 1, "unshare(CLONE_NEWNET) refused: allowed only when not root");
+	else
+		is_int(WEXITSTATUS(status), 0, "in a new network namespace: not the initial one");
 }
 
 static void drop(const char *rel)
@@ -92,6 +139,75 @@ static void decision_table(void)
 	is_int(nfs_identity_decide(&f, NFS_NETNS_OTHER, &flags), NFS_IDENTITY_UNKNOWN,
 	       "a mount of another network namespace: unknown (its identifier is not the one read)");
 	is_int(flags, 0, "unknown: no flags");
+
+	/* the module parameter is host-wide: it tells hosts apart, not the
+	 * network namespaces of one host */
+	f = facts(NFS_SOURCE_EMPTY, NFS_SOURCE_SET, "web1", 0);
+	f.net_ns = NFS_NET_NS_OTHER;
+	is_int(nfs_identity_decide(&f, NFS_NETNS_SAME, &flags), NFS_IDENTITY_HOSTNAME_ONLY,
+	       "module parameter only, in a network namespace other than the initial one: hostname-only");
+	is_int(flags, NFS_IDENTITY_HOST_WIDE | NFS_IDENTITY_NET_NS, "... host-wide and network namespace flags");
+	f.net_ns = NFS_NET_NS_INITIAL;
+	is_int(nfs_identity_decide(&f, NFS_NETNS_SAME, &flags), NFS_IDENTITY_UNIQUE,
+	       "module parameter only, in the initial network namespace: unique");
+	f.net_ns = NFS_NET_NS_UNKNOWN;
+	is_int(nfs_identity_decide(&f, NFS_NETNS_SAME, &flags), NFS_IDENTITY_UNIQUE,
+	       "module parameter only, network namespace unknown: unique (no warning made up)");
+	f = facts(NFS_SOURCE_SET, NFS_SOURCE_SET, "web1", 0);
+	f.net_ns = NFS_NET_NS_OTHER;
+	is_int(nfs_identity_decide(&f, NFS_NETNS_SAME, &flags), NFS_IDENTITY_UNIQUE,
+	       "identifier set in the other network namespace: unique");
+}
+
+/* nfs_identity_owner(): which uniquifier, which string, from the facts
+ * and the mount's super options as mountinfo shows them (Linux 6.1). */
+static void owners(void)
+{
+	static const char opts40[] = "rw,vers=4.0,rsize=65536,wsize=65536,namlen=255,hard,proto=tcp,timeo=600,"
+				     "retrans=2,sec=sys,clientaddr=127.0.0.1,local_lock=none,addr=127.0.0.1";
+	static const char opts42[] = "rw,vers=4.2,rsize=65536,wsize=65536,namlen=255,hard,proto=tcp,timeo=600,"
+				     "retrans=2,sec=sys,clientaddr=10.99.1.2,local_lock=none,addr=10.99.1.1";
+	struct nfs_identity_facts f;
+	enum nfs_owner_source src = _NFS_OWNER_SOURCE_MAX;
+	char hash[NFS_OWNER_HASH_LEN + 1], want[NFS_OWNER_HASH_LEN + 1];
+
+	f = facts(NFS_SOURCE_EMPTY, NFS_SOURCE_EMPTY, "fsvm", 0);
+	is_int(nfs_identity_owner(&f, NFS_NETNS_SAME, 2, opts42, hash, &src), 0, "hostname only, 4.2: built");
+	is_str(hash, nfs_owner_hash("Linux NFSv4.2 fsvm", want), "... 'Linux NFSv4.2 fsvm'");
+	is_int(src, NFS_OWNER_HOSTNAME, "... source hostname");
+	is_int(nfs_identity_owner(&f, NFS_NETNS_SAME, 0, opts40, hash, &src), 0, "hostname only, 4.0: built");
+	is_str(hash, nfs_owner_hash("Linux NFSv4.0 fsvm/127.0.0.1", want), "... with the server's addr=");
+	is_int(nfs_identity_owner(&f, NFS_NETNS_SAME, 0, "rw,vers=4.0,addr=127.0.0.1,migration", hash, &src), 0,
+	       "4.0 with migration");
+	is_str(hash, nfs_owner_hash("Linux NFSv4.0 fsvm", want), "... the uniform string");
+	is_int(nfs_identity_owner(&f, NFS_NETNS_SAME, 0, "rw,vers=4.0,clientaddr=127.0.0.1", hash, &src), -ENODATA,
+	       "4.0 without addr= (clientaddr= is not it): not built");
+
+	f = facts(NFS_SOURCE_EMPTY, NFS_SOURCE_SET, "fsvm", 0);
+	(void)snprintf(f.module_param_value, sizeof(f.module_param_value), "fleetclone\n");
+	is_int(nfs_identity_owner(&f, NFS_NETNS_SAME, 1, opts42, hash, &src), 0, "module parameter: built");
+	is_str(hash, nfs_owner_hash("Linux NFSv4.1 fleetclone\n/fsvm", want), "... 'Linux NFSv4.1 fleetclone\\n/fsvm'");
+	is_int(src, NFS_OWNER_MODULE_PARAM, "... source module_param");
+
+	f = facts(NFS_SOURCE_SET, NFS_SOURCE_SET, "fsvm", 0);
+	(void)snprintf(f.module_param_value, sizeof(f.module_param_value), "fleetclone");
+	(void)snprintf(f.identifier_value, sizeof(f.identifier_value), "idtest-123");
+	is_int(nfs_identity_owner(&f, NFS_NETNS_UNKNOWN, 0, opts40, hash, &src), 0, "identifier and parameter: built");
+	is_str(hash, nfs_owner_hash("Linux NFSv4.0 fsvm/idtest-123/127.0.0.1", want), "... the identifier wins");
+	is_int(src, NFS_OWNER_IDENTIFIER, "... source identifier");
+	f.module_param = NFS_SOURCE_UNKNOWN;
+	is_int(nfs_identity_owner(&f, NFS_NETNS_SAME, 2, opts42, hash, &src), 0,
+	       "identifier set, parameter unreadable: built (the parameter does not matter)");
+
+	is_int(nfs_identity_owner(&f, NFS_NETNS_OTHER, 2, opts42, hash, &src), -ENODATA,
+	       "a mount of another network namespace: not built");
+	f = facts(NFS_SOURCE_EMPTY, NFS_SOURCE_UNKNOWN, "fsvm", 0);
+	is_int(nfs_identity_owner(&f, NFS_NETNS_SAME, 2, opts42, hash, &src), -ENODATA,
+	       "identifier empty, parameter unreadable (not root): not built");
+	f = facts(NFS_SOURCE_UNKNOWN, NFS_SOURCE_EMPTY, "fsvm", 0);
+	is_int(nfs_identity_owner(&f, NFS_NETNS_SAME, 2, opts42, hash, &src), -ENODATA, "identifier unreadable: not built");
+	f = facts(NFS_SOURCE_EMPTY, NFS_SOURCE_EMPTY, "", 0);
+	is_int(nfs_identity_owner(&f, NFS_NETNS_SAME, 2, opts42, hash, &src), -ENODATA, "no hostname: not built");
 }
 
 static void hostnames(void)
@@ -130,6 +246,18 @@ static void gather(void)
 	put("sys/fs/nfs/net/nfs_client/identifier", "8a2f0c6e1d\n");
 	(void)nfs_identity_gather(root, &f);
 	is_int(f.identifier, NFS_SOURCE_SET, "identifier written: set");
+	is_str(f.identifier_value, "8a2f0c6e1d", "its value, without sysfs's newline");
+	put("sys/fs/nfs/net/nfs_client/identifier",
+	    "0123456789012345678901234567890123456789012345678901234567890123456789\n");
+	(void)nfs_identity_gather(root, &f);
+	is_str(f.identifier_value, "012345678901234567890123456789012345678901234567890123456789012",
+	       "a longer one cut to the 63 bytes the owner string takes");
+	/* written with echo: the kernel keeps echo's newline, sysfs adds one */
+	put("sys/module/nfs/parameters/nfs4_unique_id", "fleetclone\n\n");
+	(void)nfs_identity_gather(root, &f);
+	is_int(f.module_param, NFS_SOURCE_SET, "module parameter 'fleetclone\\n': set");
+	is_str(f.module_param_value, "fleetclone\n", "... its value keeps the newline the kernel holds");
+	is_int(f.net_ns, NFS_NET_NS_UNKNOWN, "fixture files are no nsfs: network namespace unknown");
 
 	put("sys/module/nfs/parameters/nfs4_unique_id", "host-7\n");
 	drop("sys/fs/nfs/net/nfs_client/identifier");
@@ -167,6 +295,17 @@ static void gather(void)
 	(void)nfs_identity_gather(root, &f);
 	is_str(f.hostname, "", "hostname unreadable under a fixture root: empty, not ours");
 
+	/* The namespace files of the real /proc through the tree. */
+	put("proc/self", NULL);
+	put("proc/1", NULL);
+	ok(symlink("/proc/self/ns", path_of("proc/self/ns")) == 0 && symlink("/proc/1/ns", path_of("proc/1/ns")) == 0,
+	   "proc/self/ns and proc/1/ns linked to the real ones");
+	net_ns_cases();
+	drop("proc/self/ns");
+	drop("proc/1/ns");
+	drop("proc/self");
+	drop("proc/1");
+
 	/* The real system answers too (whatever it holds). */
 	is_int(nfs_identity_gather("/", &f), 0, "gather on / works");
 	ok(f.hostname[0] != '\0', "the real hostname is read");
@@ -189,6 +328,7 @@ static void gather(void)
 int main(void)
 {
 	decision_table();
+	owners();
 	hostnames();
 	gather();
 	return tap_done();

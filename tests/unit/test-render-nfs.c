@@ -1,6 +1,7 @@
 /* The NFSv4 warnings in every output: the WARNING column and DETAIL of the
- * table and JSON, the Prometheus families (fsprobe_mount_warning,
- * fsprobe_nfs_identity_unique, fsprobe_nfs_lease_operations_total), and
+ * table and JSON (and client_owner_hash), the Prometheus families
+ * (fsprobe_mount_warning, fsprobe_nfs_identity_unique,
+ * fsprobe_nfs_lease_operations_total, fsprobe_nfs_client_info), and
  * the Nagios state, first line and long output. A report without NFSv4
  * checks renders as before (the other renderer tests hold that). */
 #include <errno.h>
@@ -38,6 +39,8 @@ static void setup(void)
 		.identity = NFS_IDENTITY_HOSTNAME_ONLY,
 		.identity_flags = NFS_IDENTITY_GENERIC_HOSTNAME,
 		.hostname = "localhost",
+		.owner_hash = "c0ffee0123456789",
+		.owner_source = NFS_OWNER_HOSTNAME,
 		.have_counters = true,
 		.minor = 2,
 		.counters = { [MOUNTSTATS_EXCHANGE_ID] = 41, [MOUNTSTATS_CREATE_SESSION] = 59,
@@ -88,6 +91,17 @@ static void describe(void)
 	nfs[0].minor = 0;
 	nfs_health_describe(&nfs[0], buf, sizeof(buf));
 	ok(strstr(buf, "(SETCLIENTID)") != NULL, "NFSv4.0 names SETCLIENTID");
+
+	/* the module parameter in a network namespace of its own */
+	nfs[0].warnings = NFS_WARNING_HOSTNAME_ONLY_IDENTITY;
+	nfs[0].hostname[0] = 'w';
+	nfs[0].identity_flags = NFS_IDENTITY_HOST_WIDE | NFS_IDENTITY_NET_NS;
+	nfs_health_describe(&nfs[0], buf, sizeof(buf));
+	is_str(buf,
+	       "hostname-only-identity: the NFSv4 client identity is the hostname 'wocalhost' and nfs.nfs4_unique_id: "
+	       "the uniquifier is host-wide and this network namespace is not the initial one: another client with "
+	       "the same hostname would steal its lease; set a unique /sys/fs/nfs/net/nfs_client/identifier",
+	       "host-wide uniquifier in another network namespace: says so");
 }
 
 static void table(void)
@@ -103,6 +117,8 @@ static void table(void)
 	is_int(count(s, "\"warning\": null"), 2, "JSON: null without warnings");
 	ok(strstr(s, "\"detail\": \"lease-churn: ") != NULL, "JSON: an ok mount's detail explains its warnings");
 	ok(strstr(s, "\"status\": \"ok\"") != NULL, "JSON: the status stays ok");
+	is_int(count(s, "\"client_owner_hash\": \"c0ffee0123456789\""), 1, "JSON: client_owner_hash");
+	is_int(count(s, "\"client_owner_hash\": null"), 2, "JSON: null where unknown or not NFSv4");
 	free(s);
 
 	o = (struct table_options){ .mode = TABLE_RAW, .columns = "TARGET,WARNING", .noheadings = true };
@@ -162,7 +178,26 @@ static void prom(void)
 	   "NFSv4.0: SETCLIENTID and its CONFIRM only");
 	ok(!strstr(s, "mountpoint=\"/mnt/c\",warning"), "the FUSE mount has no NFS series");
 	is_int(count(s, "# TYPE fsprobe_nfs_lease_operations_total"), 1, "TYPE once per family");
+	is_int(count(s, "fsprobe_nfs_client_info{"), 1, "one client with a known owner");
+	ok(strstr(s, "# TYPE fsprobe_nfs_client_info gauge\nfsprobe_nfs_client_info{identity_source=\"hostname\","
+		     "nfs_version=\"4.2\",owner_hash=\"c0ffee0123456789\"} 1\n") != NULL,
+	   "fsprobe_nfs_client_info: its hash, source and version, no mount labels");
 	free(s);
+
+	/* a second mount of the same client: still one series; another
+	 * client (4.0, identifier): a second one */
+	nfs[2] = nfs[0];
+	f.entries[2].fstype = "nfs4";
+	nfs[1].owner_source = NFS_OWNER_IDENTIFIER;
+	memcpy(nfs[1].owner_hash, "0123456789abcdef", 17);
+	s = CAPTURE(&r, render_prom(&f.report, 1700000000000000000, capture_out));
+	is_int(count(s, "fsprobe_nfs_client_info{"), 2, "two mounts of one client: one series; another client: one more");
+	ok(strstr(s, "fsprobe_nfs_client_info{identity_source=\"identifier\",nfs_version=\"4.0\","
+		     "owner_hash=\"0123456789abcdef\"} 1\n") != NULL,
+	   "the NFSv4.0 client with its identifier");
+	is_int(count(s, "# HELP fsprobe_nfs_client_info "), 1, "HELP once");
+	free(s);
+	setup();
 
 	nfs[1].identity = NFS_IDENTITY_UNKNOWN;
 	nfs[1].have_counters = false;

@@ -161,5 +161,27 @@ int main(void)
 	s = render(INT64_C(1700000000000999999));
 	ok(strstr(s, "fsprobe_last_run_timestamp_seconds 1700000000.000\n") != NULL, "milliseconds, zero-padded");
 	free(s);
+
+	/* The daemon before its first complete cycle: no run to date. */
+	fake_init(&f);
+	s = render(0);
+	ok(!strstr(s, "fsprobe_last_run_timestamp_seconds") && strstr(s, "fsprobe_build_info{"),
+	   "no run completed yet: no last run sample, HELP or TYPE");
+	free(s);
+
+	/* A status from before the daemon lost its helper: no state sample,
+	 * only the mount's listing (and its NFSv4 facts, read without it). */
+	fake_init(&f);
+	fake_add(&f, "/mnt/a", "srv:/a", "nfs4", STATUS_OK)->flags |= RESULT_OUTDATED;
+	fake_add(&f, "/mnt/b", "srv:/b", "nfs4", STATUS_OK);
+	s = render(now);
+	is_int(count(s, "fsprobe_mount_up{"), 1, "outdated: one fsprobe_mount_up, the fresh mount's");
+	ok(!strstr(s, "fsprobe_mount_up{" L "}"), "outdated: no up sample");
+	ok(!strstr(s, "fsprobe_mount_state{" L) && !strstr(s, "fsprobe_mount_hung_seconds{" L) &&
+		   !strstr(s, "fsprobe_probe_duration_seconds{" L) && !strstr(s, "fsprobe_filesystem_size_bytes{" L),
+	   "outdated: no state, hung, duration or size sample");
+	ok(strstr(s, "fsprobe_mount_info{" L ",major=") != NULL, "outdated: still listed in fsprobe_mount_info");
+	ok(strstr(s, "fsprobe_mount_state{device=\"srv:/b\"") != NULL, "the fresh mount keeps its samples");
+	free(s);
 	return tap_done();
 }

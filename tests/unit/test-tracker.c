@@ -128,6 +128,49 @@ int main(void)
 		ok(tr.to == STATUS_HUNG && t.v[fuse].result.hung_ns == 50 * S, "hung for 50 s (since the other request)");
 	}
 
+	/* The helper dies with a request in flight: due again at once, so
+	 * the cycle is not over for that mount. */
+	tracker_mark_due(&t);
+	tracker_issue(&t, (size_t)fuse, 310 * S, 0, 2 * S);
+	ok(!t.v[fuse].due, "issued: no longer due");
+	ok(tracker_waiting(&t, 311 * S), "a request within its deadline is waited for");
+	ok(!tracker_waiting(&t, 313 * S), "past its deadline it is not");
+	tracker_forget_inflight(&t);
+	ok(t.v[fuse].phase == TRACK_IDLE && t.v[fuse].due, "lost with the helper: idle and due again");
+	ok(!tracker_waiting(&t, 311 * S), "nothing in flight any more");
+
+	/* The daemon went blind: statuses unconfirmed until answered again,
+	 * and an unconfirmed gate is not walked through. */
+	tracker_mark_due(&t);
+	ok(tracker_ready(&t, (size_t)in, &blocked_by), "inner ready below its ok gate");
+	tracker_unconfirm_all(&t);
+	ok(t.v[nfs].unconfirmed && t.v[in].unconfirmed && t.v[fuse].unconfirmed, "every known status unconfirmed");
+	ok(t.v[nfs].known, "still known (the last answer is kept)");
+	ok(!tracker_ready(&t, (size_t)in, &blocked_by) && blocked_by < 0,
+	   "inner waits for its gate's fresh answer, not blocked");
+	tracker_issue(&t, (size_t)nfs, 320 * S, 0, 2 * S);
+	ntrans = 0;
+	apply(&t, (size_t)nfs, RECORD_STATX, 0, 320 * S);
+	apply(&t, (size_t)nfs, RECORD_STATFS, 0, 320 * S);
+	ok(!t.v[nfs].unconfirmed && ntrans == 0, "answered again: confirmed, no transition (still ok)");
+	ok(tracker_ready(&t, (size_t)in, &blocked_by), "inner may go now");
+	ok(t.v[in].unconfirmed, "inner unconfirmed until it answers itself");
+	tracker_issue(&t, (size_t)fuse, 321 * S, 0, 2 * S);
+	tracker_expire(&t, 324 * S, 324 * S, on_tr, NULL);
+	ok(!t.v[fuse].unconfirmed && t.v[fuse].result.status == STATUS_HUNG, "past its deadline: hung, confirmed");
+	apply(&t, (size_t)fuse, RECORD_STATX, ENOTCONN, 325 * S);
+
+	/* A request that cannot be sent at all: error, not due for ever. */
+	tracker_mark_due(&t);
+	ntrans = 0;
+	{
+		struct transition tr;
+
+		is_int(tracker_fail(&t, (size_t)fuse, ENAMETOOLONG, 330 * S, &tr), 1, "unsendable: a change");
+		ok(tr.to == STATUS_ERROR && t.v[fuse].result.err == ENAMETOOLONG && !t.v[fuse].due,
+		   "error ENAMETOOLONG, no longer due");
+	}
+
 	/* A mount vanishes while in flight: kept until it answers. */
 	tracker_mark_due(&t);
 	tracker_issue(&t, (size_t)fuse, 400 * S, 0, 2 * S);
@@ -138,6 +181,33 @@ int main(void)
 	ok(!t.v[fuse].used, "answered: forgotten");
 	is_int(apply(&t, (size_t)fuse, RECORD_STATX, 0, 402 * S), 0, "a stray record for a freed slot is ignored");
 
+	/* Only the mount inside the nfs one selected (-t fuse.x): its gate
+	 * is probed every cycle all the same, never shown, and blocks it
+	 * when hung. */
+	{
+		struct tracker u = {};
+		bool only_in[4] = { false, false, true, false };
+		ssize_t g, c;
+
+		set_table(3);
+		tracker_sync(&u, &table, only_in);
+		g = slot(&u, "/nfs");
+		c = slot(&u, "/nfs/in");
+		ok(u.v[g].gates && !u.v[g].selected && !u.v[c].gates, "the unselected nfs mount gates the selected one");
+		tracker_mark_due(&u);
+		ok(u.v[g].due && u.v[c].due && !u.v[slot(&u, "/")].due, "both due, / not");
+		ok(tracker_ready(&u, (size_t)g, &blocked_by), "the gate goes first");
+		ok(!tracker_ready(&u, (size_t)c, &blocked_by) && blocked_by < 0, "the selected mount waits for it");
+		tracker_issue(&u, (size_t)g, 0, 0, 2 * S);
+		tracker_expire(&u, 3 * S, 3 * S, on_tr, NULL);
+		ok(u.v[g].result.status == STATUS_HUNG && u.v[c].result.status == STATUS_BLOCKED &&
+			   u.v[c].result.blocked_by == g,
+		   "gate hung: the selected mount blocked by it");
+		is_int(tracker_count(&u, STATUS_HUNG), 0, "the gate is not counted among the mounts shown");
+		tracker_done(&u);
+		set_table(4);
+	}
+
 	/* Mount ID reuse: the same ID on another target is a new mount. */
 	set_table(4);
 	entries[3].target = "/other";
@@ -145,5 +215,50 @@ int main(void)
 	ok(slot(&t, "/other") >= 0, "under its own target");
 
 	tracker_done(&t);
+
+	/* An automount point is ok from the table alone: never due, never
+	 * issued, and no gate to what autofs mounts below it, which is
+	 * gated by what lies above the autofs mount. */
+	{
+		static const struct mount_entry am[] = {
+			{ .id = 1, .parent_id = 1, .target = "/", .fstype = "ext4", .source = "/dev/vda", .parent = -1 },
+			{ .id = 20, .parent_id = 1, .target = "/net", .fstype = "autofs", .source = "auto.net", .parent = 0 },
+			{ .id = 21, .parent_id = 20, .target = "/net/srv", .fstype = "nfs4", .source = "srv:/",
+			  .suspect = true, .parent = 1 },
+			{ .id = 30, .parent_id = 1, .target = "/nfs", .fstype = "nfs4", .source = "a:/", .suspect = true,
+			  .parent = 0 },
+			{ .id = 31, .parent_id = 30, .target = "/nfs/auto", .fstype = "autofs", .source = "auto.x", .parent = 3 },
+			{ .id = 32, .parent_id = 31, .target = "/nfs/auto/x", .fstype = "fuse.x", .source = "x",
+			  .suspect = true, .parent = 4 },
+		};
+		struct mount_table amt = { .entries = (struct mount_entry *)am, .n = ARRAY_SIZE(am) };
+		static const bool amsel[] = { false, true, true, true, true, true };
+		struct tracker u = {};
+		ssize_t a, n, b, up, x;
+
+		is_int(tracker_sync(&u, &amt, amsel), 6, "autofs table: six mounts");
+		a = slot(&u, "/net");
+		n = slot(&u, "/net/srv");
+		up = slot(&u, "/nfs");
+		x = slot(&u, "/nfs/auto/x");
+		ok(a >= 0 && u.v[a].automount && u.v[a].known, "autofs: known at once");
+		ok(u.v[a].result.status == STATUS_OK && (u.v[a].result.flags & RESULT_AUTOMOUNT) &&
+		   !(u.v[a].result.flags & (RESULT_ANSWERED | RESULT_HAVE_USAGE)), "ok, unprobed, no numbers");
+		tracker_mark_due(&u);
+		ok(!u.v[a].due && u.v[n].due, "the autofs mount is not due, the mount below it is");
+		ok(!tracker_ready(&u, (size_t)a, &b) && b == -1, "autofs: never ready, never blocked");
+		ok(n >= 0 && tracker_gate(&u, (size_t)n) == -1 && tracker_ready(&u, (size_t)n, &b),
+		   "the NFS mount below it has no gate: it goes at once");
+		is_int((int)tracker_gate(&u, (size_t)x), (int)up, "below autofs below NFS: gated by the NFS mount");
+		tracker_issue(&u, (size_t)up, 1000 * S, 0, 2 * S);
+		ok(!tracker_ready(&u, (size_t)x, &b), "and waits for it");
+		is_int((int)tracker_count(&u, STATUS_OK), 2, "both autofs mounts counted ok");
+		(void)tracker_expire(&u, 1003 * S, 1003 * S, on_tr, NULL);
+		ok(u.v[up].result.status == STATUS_HUNG && u.v[a].result.status == STATUS_OK,
+		   "the NFS mount hangs, the automount points stay ok");
+		ok(u.v[x].result.status == STATUS_BLOCKED && u.v[x].result.blocked_by == up,
+		   "the mount below the autofs mount is blocked by the hung NFS mount");
+		tracker_done(&u);
+	}
 	return tap_done();
 }

@@ -1,5 +1,10 @@
 # Boot "identity": two NFSv4.2 clients with one identity steal each
-# other's lease; with an identifier each, they do not (issue 9).
+# other's lease; with an identifier each, they do not; two NFSv4.1 clients
+# whose only uniquifier is the host-wide nfs.nfs4_unique_id collide too,
+# and fsprobe in one of their network namespaces says so. Every owner hash
+# fsprobe reports is checked against the owner string nfsd received
+# (/proc/fs/nfsd/clients/*/info, "name:").
+# fsvm-boot-timeout: 480
 #
 # Needs, beyond what tests/vm/init sets up: ip (netns, veth), nsenter and
 # unshare, exportfs and mount.nfs from the host's /usr, and the veth module.
@@ -26,11 +31,25 @@
 #     later (the counters did not move beyond the mount's own).
 # In both, the daemon runs 6 cycles of 3 s in nsA: it logs the identity
 # warning and then the churn as it starts in 1, nothing in 2.
+#   3 the host-wide uniquifier: nfs.nfs4_unique_id set (with echo, so with
+#     its newline, which the kernel keeps), two fresh namespaces nsC and
+#     nsD mount with vers=4.1 and loop. fsprobe in nsC: hostname-only-
+#     identity ("the uniquifier is host-wide and this network namespace is
+#     not the initial one"), the same owner hash in nsC and nsD, source
+#     module_param; lease-churn after ~25 s.
+#   4 NFSv4.0 (SETCLIENTID, the non-uniform string with the server's
+#     address) in the VM's own namespace with the parameter set: no
+#     warning (the initial namespace), the owner hash of what nfsd got.
+# In every scenario client_owner_hash must be the SHA-256 prefix of the
+# name nfsd shows for that client, and equal the string expected from the
+# kernel's format (nfs4_init_uniform_client_string() and
+# nfs4_init_nonuniform_client_string() of fs/nfs/nfs4proc.c).
 
 # shellcheck shell=bash source=lib.sh
 . /host/guest/lib.sh
 
 NSDIR=/run/fsvm-ns
+declare -A HASH
 M=$MNT/c          # the client mount point, in each namespace's own view
 EXPORT=/hard
 CHURN_WAIT=25     # s: two and a half leases of 10 s
@@ -81,8 +100,55 @@ loop_start() {
 }
 loop_stop() { kill "${LOOP[$1]}" 2> /dev/null; wait "${LOOP[$1]}" 2> /dev/null; }
 
-mount_client() { # mount_client NS SUBNET
-    inns "$1" mount -t nfs4 -o vers=4.2,hard "$2.1:$EXPORT" "$M" && log "$1: mounted $2.1:$EXPORT on $M"
+mount_client() { # mount_client NS SUBNET [VERSION]
+    inns "$1" mount -t nfs4 -o "vers=${3:-4.2},hard" "$2.1:$EXPORT" "$M" &&
+        log "$1: mounted $2.1:$EXPORT on $M (vers=${3:-4.2})"
+}
+
+# nfsd_owners: "HASH<TAB>NAME" for every client nfsd knows, NAME as nfsd
+# prints it (seq_quote_mem(): bytes outside printable ASCII, the quote
+# and the backslash as \xHH), HASH the first 16 hex digits of the SHA-256
+# of the bytes themselves. The names are read by one process at once:
+# clients stealing each other's lease replace their records faster than a
+# process per file reads them in this VM (seen: every file gone by then).
+nfsd_owners() {
+    local esc
+    grep -h '^name: "' /proc/fs/nfsd/clients/*/info 2> /dev/null | sed 's/^name: "\(.*\)"$/\1/' | sort -u |
+        while IFS= read -r esc; do
+            printf '%s\t%s\n' "$(printf '%b' "$esc" | sha256sum | cut -c1-16)" "$esc"
+        done
+}
+# expect_owner WHO HASH NAME: fsprobe's client_owner_hash HASH is that of
+# NAME (the kernel's format, written as nfsd escapes it), and nfsd has a
+# client of that name
+expect_owner() {
+    local want i seen
+    want=$(printf '%b' "$3" | sha256sum | cut -c1-16)
+    if [ "$2" = "$want" ]; then
+        pass "$1: client_owner_hash $2 is that of \"$3\" ($CASE)"
+    else
+        fail "$1: client_owner_hash is that of \"$3\" ($CASE)"
+        note "got '$2', want '$want'"
+    fi
+    if [ ! -d /proc/fs/nfsd/clients ]; then
+        note "no /proc/fs/nfsd/clients (before Linux 5.3): not compared with what nfsd received"
+        return 0
+    fi
+    # Clients that steal each other's lease come and go in nfsd's table
+    # (each EXCHANGE_ID with the other's verifier replaces the record):
+    # look for up to 10 s.
+    seen=
+    for i in $(seq 20); do
+        nfsd_owners | grep -qxF "$want	$3" && { seen=$i; break; }
+        sleep 0.5
+    done
+    if [ -n "$seen" ]; then
+        [ "$seen" = 1 ] || note "nfsd's record of \"$3\" seen at look $seen"
+        pass "$1: nfsd received the owner string \"$3\" ($CASE)"
+    else
+        fail "$1: nfsd received the owner string \"$3\" ($CASE)"
+        note "nfsd's clients: $(nfsd_owners | tr '\t\n' ' ;')"
+    fi
 }
 
 # fsp_in NS NAME [ARGS...]: lib.sh's fsp (io_uring, 5 s) in client NS,
@@ -115,6 +181,13 @@ EOF
 }
 
 # ---------------------------------------------------------------- setup
+# nfsd with NFSv4.0 too, for scenario 4 (the VM's default is 4.1 and 4.2),
+# restarted before any client exists
+rpc.nfsd 0
+sed -i 's/^vers4.0=n/vers4.0=y/' /etc/nfs.conf
+rpc.nfsd 4 || fail "setup: restart nfsd with NFSv4.0"
+echo Y > /proc/fs/nfsd/v4_end_grace 2> /dev/null
+note "nfsd versions: $(cat /proc/fs/nfsd/versions)"
 modprobe veth || fail "setup: modprobe veth"
 mkdir -p "$NSDIR" "$M"
 mount --bind "$NSDIR" "$NSDIR" && mount --make-private "$NSDIR"
@@ -159,7 +232,15 @@ for ns in nsA nsB; do
     note "$ns counters (EXCHANGE_ID CREATE_SESSION DESTROY_SESSION): $(counters "$ns")"
     # The kernel's own text, for the parser's unit tests (tests/unit/files).
     inns "$ns" cat /proc/self/mountstats > "$OUT/mountstats-$ns-$(uname -r)-1.txt"
+    HASH[$ns]=$(jfield "$M" client_owner_hash)
 done
+if [ -n "${HASH[nsA]}" ] && [ "${HASH[nsA]}" = "${HASH[nsB]}" ]; then
+    pass "nsA and nsB: the same client_owner_hash ${HASH[nsA]} ($CASE)"
+else
+    fail "nsA and nsB: the same client_owner_hash ($CASE)"
+    note "nsA '${HASH[nsA]}', nsB '${HASH[nsB]}'"
+fi
+expect_owner nsA "${HASH[nsA]}" "Linux NFSv4.2 fsvm"
 
 sleep "$CHURN_WAIT"
 CASE="same identity, after ${CHURN_WAIT}s of I/O"
@@ -251,7 +332,15 @@ for ns in nsA nsB; do
     expect_field "$M" status ok
     expect_field "$M" warning null
     note "$ns counters (EXCHANGE_ID CREATE_SESSION DESTROY_SESSION): $(counters "$ns")"
+    HASH[$ns]=$(jfield "$M" client_owner_hash)
+    expect_owner "$ns" "${HASH[$ns]}" "Linux NFSv4.2 $(inns "$ns" cat /sys/fs/nfs/net/nfs_client/identifier)/fsvm"
 done
+if [ -n "${HASH[nsA]}" ] && [ -n "${HASH[nsB]}" ] && [ "${HASH[nsA]}" != "${HASH[nsB]}" ]; then
+    pass "nsA and nsB: different client_owner_hash ($CASE)"
+else
+    fail "nsA and nsB: different client_owner_hash ($CASE)"
+    note "nsA '${HASH[nsA]}', nsB '${HASH[nsB]}'"
+fi
 sleep "$CHURN_WAIT"
 CASE="an identifier each, after ${CHURN_WAIT}s of I/O"
 for ns in nsA nsB; do
@@ -272,5 +361,73 @@ else
 fi
 
 for ns in nsA nsB; do loop_stop "$ns"; done
+
+# ---------------------------------------------------------------- 3: the host-wide uniquifier
+# As an administrator would set it at run time: with echo, whose newline
+# the kernel keeps as part of the uniquifier (param_set_copystring()).
+echo fleetclone > /sys/module/nfs/parameters/nfs4_unique_id
+client nsC 10.99.3 || fail "setup: client nsC"
+client nsD 10.99.4 || fail "setup: client nsD"
+mount_client nsC 10.99.3 4.1 || fail "setup: mount in nsC"
+mount_client nsD 10.99.4 4.1 || fail "setup: mount in nsD"
+loop_start nsC
+loop_start nsD
+
+CASE="host-wide uniquifier, NFSv4.1, first run"
+for ns in nsC nsD; do
+    fsp_in "$ns" "hostwide1-$ns"
+    expect_on_time
+    expect_field "$M" warning 'hostname-only-identity(,lease-churn)?'
+    HASH[$ns]=$(jfield "$M" client_owner_hash)
+    # --nagios explains the warning whether the statx answered or not
+    # (an unhealthy mount's JSON detail is the probe's)
+    fsp_in "$ns" "hostwide1-nagios-$ns" --nagios
+    if grep -q "hostname-only-identity: the NFSv4 client identity is the hostname 'fsvm' and nfs.nfs4_unique_id: the uniquifier is host-wide and this network namespace is not the initial one" "$RUN.json"; then
+        pass "$ns: the uniquifier is host-wide and this network namespace is not the initial one ($CASE)"
+    else
+        fail "$ns: the uniquifier is host-wide and this network namespace is not the initial one ($CASE)"
+        note "$(head -3 "$RUN.json")"
+    fi
+done
+if [ -n "${HASH[nsC]}" ] && [ "${HASH[nsC]}" = "${HASH[nsD]}" ]; then
+    pass "nsC and nsD: the same client_owner_hash ${HASH[nsC]} ($CASE)"
+else
+    fail "nsC and nsD: the same client_owner_hash ($CASE)"
+    note "nsC '${HASH[nsC]}', nsD '${HASH[nsD]}'"
+fi
+expect_owner nsC "${HASH[nsC]}" 'Linux NFSv4.1 fleetclone\x0a/fsvm'
+inns nsC /run/bin/fsprobe --prometheus --no-state --timeout 5s > "$OUT/hostwide-nsC.prom" 2>&1
+if grep -qxF "fsprobe_nfs_client_info{identity_source=\"module_param\",nfs_version=\"4.1\",owner_hash=\"${HASH[nsC]}\"} 1" \
+    "$OUT/hostwide-nsC.prom"; then
+    pass "nsC: fsprobe_nfs_client_info, source module_param, NFSv4.1 ($CASE)"
+else
+    fail "nsC: fsprobe_nfs_client_info, source module_param, NFSv4.1 ($CASE)"
+    note "$(grep fsprobe_nfs_ "$OUT/hostwide-nsC.prom")"
+fi
+if grep -qxF "fsprobe_nfs_identity_unique{device=\"10.99.3.1:$EXPORT\",fstype=\"nfs4\",mountpoint=\"$M\"} 0" \
+    "$OUT/hostwide-nsC.prom"; then
+    pass "nsC: fsprobe_nfs_identity_unique 0 ($CASE)"
+else
+    fail "nsC: fsprobe_nfs_identity_unique 0 ($CASE)"
+    note "$(grep fsprobe_nfs_identity "$OUT/hostwide-nsC.prom")"
+fi
+
+sleep "$CHURN_WAIT"
+CASE="host-wide uniquifier, after ${CHURN_WAIT}s of I/O"
+note "nsC counters (EXCHANGE_ID CREATE_SESSION DESTROY_SESSION): $(counters nsC)"
+fsp_in nsC "hostwide2-nsC"
+expect_field "$M" warning 'hostname-only-identity,lease-churn'
+for ns in nsC nsD; do loop_stop "$ns"; done
+
+# ---------------------------------------------------------------- 4: NFSv4.0 in the VM's own namespace
+CASE="NFSv4.0, nfs4_unique_id set, the initial network namespace"
+mkdir -p "$MNT/v40"
+mount -t nfs4 -o vers=4.0,hard "127.0.0.1:$EXPORT" "$MNT/v40" || fail "setup: NFSv4.0 mount"
+cat "$MNT/v40/file" > /dev/null
 FSPROBE=/run/bin/fsprobe
+fsp v40 uring 5s
+expect_rc 0
+expect_field "$MNT/v40" status ok
+expect_field "$MNT/v40" warning null
+expect_owner v40 "$(jfield "$MNT/v40" client_owner_hash)" 'Linux NFSv4.0 fsvm/fleetclone\x0a/127.0.0.1'
 finish

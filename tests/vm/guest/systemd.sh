@@ -25,6 +25,10 @@
 #     process, never restarted, its cycles going on; the FUSE mount beside
 #     it stays ok; SIGHUP (systemctl reload) is taken.
 #   4 the server back: "hung -> ok".
+#   4b TasksMax=1 and the helper killed: the daemon cannot start another,
+#     logs it, says fsprobe_daemon_helper_up 0 with no state for the
+#     mounts, stops pinging the watchdog and is restarted by systemd; with
+#     the limit lifted it probes again.
 #   5 io_uring taken out of SystemCallFilter= (a drop-in): the daemon logs
 #     that it falls back to threads and still probes.
 #   6 --abort-fuse-after (a drop-in): a hung FUSE connection is aborted
@@ -285,6 +289,42 @@ else
     note "$(jlog | tail -n 20)"
 fi
 check "textfile: $MNT/hard ok" wait_for 20 prom_is "$MNT/hard" ok
+
+# ---------------------------------------------------------------- 4b: no helper
+CASE="the helper cannot start"
+# TasksMax=1: the unit's cgroup allows no new task, so once the helper is
+# killed none can be forked; the daemon goes blind, no cycle completes, the
+# watchdog is no longer pinged and systemd restarts the daemon.
+MAIN=$(unit_prop "$U" MainPID)
+systemctl set-property --runtime "$U" TasksMax=1
+T_BLIND=$(date +%s)
+for h in $(helper_pids "$MAIN"); do kill -KILL "$h"; done
+check "journal: cannot start the probe helper (EAGAIN), once" \
+    wait_for 10 jlog_has "cannot start the probe helper: Resource temporarily unavailable"
+check "textfile: fsprobe_daemon_helper_up 0" wait_for 10 grep -q '^fsprobe_daemon_helper_up 0$' "$PROM"
+check "textfile: no state for $MNT/hard" test -z "$(prom_state "$MNT/hard")"
+# Killed by the watchdog: MainPID 0 and Result=watchdog until the restart
+# RestartSec= later (PID 1 logs to the console only in this VM).
+if wait_for 60 sh -c "[ \"\$(systemctl show -P MainPID $U)\" != $MAIN ]"; then
+    pass "systemd stopped the blind daemon $(( $(date +%s) - T_BLIND ))s later ($CASE)"
+else
+    fail "systemd stopped the blind daemon ($CASE)"
+    note "$(jlog | tail -n 10)"
+fi
+expect_unit "$U" Result watchdog
+check "and restarted it (NRestarts)" wait_for 20 sh -c "[ \"\$(systemctl show -P NRestarts $U)\" -ge 1 ]"
+check "one 'cannot start' line for the first daemon's whole outage" \
+    test "$(jlog | grep -c 'cannot start the probe helper')" -le 2
+systemctl set-property --runtime "$U" TasksMax=infinity
+T_LIFT=$(date +%s)
+if wait_for 90 grep -q '^fsprobe_daemon_helper_up 1$' "$PROM" && wait_for 30 prom_is "$MNT/hard" ok; then
+    pass "the limit lifted: probing again $(( $(date +%s) - T_LIFT ))s later ($CASE)"
+else
+    fail "the limit lifted: probing again ($CASE)"
+    note "$(jlog | tail -n 10)"
+fi
+expect_unit "$U" ActiveState active
+MAIN=$(unit_prop "$U" MainPID)
 
 # ---------------------------------------------------------------- 5: no io_uring
 CASE="io_uring not in SystemCallFilter="
