@@ -69,6 +69,30 @@ static ssize_t gate_of(const struct report *r, size_t m)
 	return -1;
 }
 
+/* The gate of a probe of m: the nearest probed ancestor whose answer the
+ * path walk to m must wait for, which is any type but the local ones the
+ * walk crosses without asking them (fstype_is_walk_safe()). Not gating on
+ * those is what the default selection does already, which probes no local
+ * ancestor at all; with --all it spared three round trips between the
+ * helper's threads on a plain host (/, /sys, /sys/fs/cgroup), a third of
+ * the probes' time there (doc/benchmarks.md). safe caches the type test:
+ * 0 unknown, 1 walk-safe, -1 not. */
+static ssize_t walk_gate_of(const struct report *r, size_t m, int8_t *safe)
+{
+	const struct mount_table *t = r->table;
+	ssize_t p = t->entries[m].parent;
+
+	for (size_t depth = 0; p >= 0 && depth < t->n; depth++, p = t->entries[p].parent) {
+		if (!r->probed[p])
+			continue;
+		if (!safe[p])
+			safe[p] = fstype_is_walk_safe(t->entries[p].fstype) ? 1 : -1;
+		if (safe[p] < 0)
+			return p;
+	}
+	return -1;
+}
+
 /* Walks up from the rows' mounts and marks every network/FUSE ancestor for
  * probing, so no request ever walks through an unprobed hung mount. */
 static void mark_probed(struct report *r)
@@ -116,6 +140,9 @@ int report_probe(struct report *r, const struct probe_options *o, bool want_usag
 	_cleanup_free_ struct mount_result *out = NULL;
 	_cleanup_free_ ssize_t *job_of = NULL;
 	_cleanup_free_ size_t *mount_of = NULL;
+	_cleanup_free_ int8_t *safe = NULL;
+	struct probe_options eo = *o;
+	bool suspect = false;
 	size_t n = 0;
 	int k;
 
@@ -128,7 +155,8 @@ int report_probe(struct report *r, const struct probe_options *o, bool want_usag
 	out = calloc(MAX(t->n, 1U), sizeof(*out));
 	job_of = calloc(MAX(t->n, 1U), sizeof(*job_of));
 	mount_of = calloc(MAX(t->n, 1U), sizeof(*mount_of));
-	if (!jobs || !out || !job_of || !mount_of)
+	safe = calloc(MAX(t->n, 1U), sizeof(*safe));
+	if (!jobs || !out || !job_of || !mount_of || !safe)
 		return -ENOMEM;
 
 	for (size_t i = 0; i < t->n; i++) {
@@ -157,19 +185,30 @@ int report_probe(struct report *r, const struct probe_options *o, bool want_usag
 		}
 		job_of[i] = (ssize_t)n;
 		mount_of[n] = i;
+		suspect |= t->entries[i].suspect;
 		jobs[n++] = (struct probe_job){ .path = t->entries[i].target,
 						.mnt_id = t->entries[i].id,
 						.key = pending_key(t->entries[i].devno) };
 	}
+	/* The engine auto picks: io_uring starts an io-wq worker the moment
+	 * one blocks, where the thread engine adds one per tick once all are
+	 * stuck, so it keeps healthy mounts from queueing behind many hung
+	 * ones; but each statx goes through io-wq and its statfs through a
+	 * worker thread, and the thread engine, one worker for both, was
+	 * faster at every mount count measured (doc/benchmarks.md). The
+	 * types that hang are the suspect ones: without one selected, the
+	 * faster engine. */
+	if (eo.engine == PROBE_ENGINE_AUTO && !suspect)
+		eo.engine = PROBE_ENGINE_THREADS;
 	/* Jobs follow table order, but a gate may come after its child (moved
 	 * mounts), so deps are filled in once every job has its index. */
 	for (size_t j = 0; j < n; j++) {
-		ssize_t g = gate_of(r, mount_of[j]);
+		ssize_t g = walk_gate_of(r, mount_of[j], safe);
 		jobs[j].dep = g >= 0 ? job_of[g] : -1;
 		jobs[j].want_usage = want_usage;
 	}
 
-	k = probe_run(jobs, n, o, out, &r->probe);
+	k = probe_run(jobs, n, &eo, out, &r->probe);
 	if (k < 0)
 		return k;
 	for (size_t j = 0; j < n; j++)
