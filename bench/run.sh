@@ -12,6 +12,15 @@
 #  3. the daemon over 1,000 mounts: CPU time per cycle, RSS after the
 #     cycles, and the share of one core that makes at a 15 s interval.
 #
+# BENCH_QUICK=1 (`make bench-quick`, under two minutes) runs only the four
+# comparisons of the speed goals, the way a user runs fsprobe (default
+# engine, default state directory, output to /dev/null), side by side
+# with `df -P -a`, interleaved: this host's own mounts (`fsprobe --all
+# -P`) and 10,000 bind mounts of one tmpfs (`fsprobe --all -P`, `fsprobe
+# --all`, `fsprobe --all -J`); it prints the ratios of the medians, and
+# the peak RSS at 10,000 mounts against df's. The full bench ends with the
+# same table.
+#
 # Usage (as root, from a build directory; `make bench` does this):
 #   FSPROBE=./fsprobe TESTFS=./testfs BINDMANY=./bindmany MEASURE=bench/measure \
 #     bash bench/run.sh
@@ -49,6 +58,12 @@ DAEMON_CYCLES=${DAEMON_CYCLES:-1000}
 DAEMON_INTERVAL=${DAEMON_INTERVAL:-0.26s}
 RESULTS=${RESULTS:-bench-results.md}
 BASELINE=${BASELINE:-}
+BENCH_QUICK=${BENCH_QUICK:-}
+QUICK_MOUNTS=${QUICK_MOUNTS:-10000}
+QUICK_REPEAT=${QUICK_REPEAT:-15}
+# Runs on this host's own mounts, each a few milliseconds: many more of
+# them, for a median that holds still.
+HOST_REPEAT=${HOST_REPEAT:-151}
 
 for v in FSPROBE BINDMANY MEASURE; do
 	[ -x "${!v}" ] || b_die "$v=${!v} is not an executable (run make bench, or set $v)"
@@ -67,26 +82,115 @@ trap b_cleanup EXIT
 trap 'exit 1' INT TERM
 
 b_detach_foreign
-mount -t tmpfs -o size=64m,nr_inodes=200000 fsp-bench-holder "$B_SCENE"
-mkdir "$B_SCENE/src" "$B_SCENE/m"
-mount -t tmpfs -o size=1m fsp-bench "$B_SCENE/src"
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 STARTED=$(date -u '+%Y-%m-%d %H:%M UTC')
 
+# ------------------------------------------------ 0. the speed goals
+# The way a user runs it: default engine, default state directory.
+GOAL_TOOLS="df|df -P -a
+fsprobe|$FSPROBE --all -P
+fsprobe-table|$FSPROBE --all
+fsprobe-json|$FSPROBE --all -J"
+[ -z "$BASELINE" ] || GOAL_TOOLS="$GOAL_TOOLS
+baseline|$BASELINE --all -P
+baseline-table|$BASELINE --all
+baseline-json|$BASELINE --all -J"
+
+# This host's own mounts, before the scene adds any.
+run_host() {
+	local rep
+	b_log "bench: this host's $(grep -c . /proc/self/mountinfo) mounts: $HOST_REPEAT runs of df and fsprobe --all -P"
+	for ((rep = 1; rep <= HOST_REPEAT; rep++)); do
+		b_measure host df "$rep" --all -- df -P -a
+		# shellcheck disable=SC2086 # split on purpose
+		b_measure host fsprobe "$rep" --all -- $FSPROBE --all -P
+		# shellcheck disable=SC2086 # split on purpose
+		[ -z "$BASELINE" ] || b_measure host baseline "$rep" --all -- $BASELINE --all -P
+	done
+}
+
+run_goals() {
+	local n=$1 reps=$2 rep name cmd
+	b_log "bench: $n mounts: $reps runs of each goal command"
+	for ((rep = 1; rep <= reps; rep++)); do
+		while IFS='|' read -r name cmd; do
+			# shellcheck disable=SC2086 # split on purpose
+			b_measure "goals-$n" "$name" "$rep" --all -- $cmd
+		done <<< "$GOAL_TOOLS"
+	done
+}
+
+# goals_report SCENE N P TABLE JSON: the four ratios against the goals,
+# and RSS; SCENE holds the runs over N bind mounts, P, TABLE and JSON are
+# the names of fsprobe's three commands there.
+# With BASELINE, the quick mode's rows also give the other binary's ratio
+# (before), measured in the same interleaved runs.
+goals_report() {
+	local scene=$1 n=$2 df_w df_r w r name goal b before=
+	echo "| scene | command | df ms | fsprobe ms | x df | goal |$([ -z "$BASELINE" ] || echo " baseline ms | baseline x df |")"
+	echo "|---|---|---:|---:|---:|---:|$([ -z "$BASELINE" ] || echo "---:|---:|")"
+	df_w=$(b_median host df 5) w=$(b_median host fsprobe 5)
+	[ -z "$BASELINE" ] || { b=$(b_median host baseline 5); before=" $(b_fmt "$b" 1 2) | $(b_ratio "$b" "$df_w") |"; }
+	echo "| this host's $HOST_MOUNTS mounts | \`fsprobe --all -P\` | $(b_fmt "$df_w" 1 2) | $(b_fmt "$w" 1 2) | $(b_ratio "$w" "$df_w") | <= 1.3 |$before"
+	df_w=$(b_median "$scene" df 5)
+	while read -r name goal cmd; do
+		w=$(b_median "$scene" "$name" 5)
+		[ -z "$BASELINE" ] || { b=$(b_median "$scene" "baseline${name#fsprobe}" 5); before=" $(b_fmt "$b" 1 1) | $(b_ratio "$b" "$df_w") |"; }
+		echo "| $n bind mounts of one tmpfs | \`$cmd\` | $(b_fmt "$df_w" 1 1) | $(b_fmt "$w" 1 1) | $(b_ratio "$w" "$df_w") | <= $goal |$before"
+	done <<-EOF
+	$3 0.8 fsprobe --all -P
+	$4 1.0 fsprobe --all
+	$5 1.0 fsprobe --all -J
+	EOF
+	echo
+	df_r=$(b_median "$scene" df 6)
+	echo "Peak RSS at $n mounts (the process run, as wait4() reports it; medians), goal <= 1.5x df's $(b_fmt "$df_r" 1024 1) MB:" \
+		"$(for name in "$3" "$4" "$5"; do
+			r=$(b_median "$scene" "$name" 6)
+			echo "$name $(b_fmt "$r" 1024 1) MB = $(b_ratio "$r" "$df_r")x"
+		done | paste -sd';' - | sed 's/;/; /g')."
+}
+
+HOST_MOUNTS=$(grep -c . /proc/self/mountinfo)
+run_host
+
+mount -t tmpfs -o size=64m,nr_inodes=200000 fsp-bench-holder "$B_SCENE"
+mkdir "$B_SCENE/src" "$B_SCENE/m"
+mount -t tmpfs -o size=1m fsp-bench "$B_SCENE/src"
+
+if [ -n "$BENCH_QUICK" ]; then
+	b_binds "$B_SCENE/m/quick" "$QUICK_MOUNTS"
+	run_goals "$QUICK_MOUNTS" "$QUICK_REPEAT"
+	{
+		echo "Quick bench (BENCH_QUICK=1), $STARTED on $(uname -srm), $(nproc) CPUs."
+		echo "Load average before: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg)." \
+			"Medians of $HOST_REPEAT (host) and $QUICK_REPEAT ($QUICK_MOUNTS mounts) interleaved runs."
+		echo
+		goals_report "goals-$QUICK_MOUNTS" "$QUICK_MOUNTS" fsprobe fsprobe-table fsprobe-json
+	} | tee "$RESULTS"
+	exit 0
+fi
+
 # ------------------------------------------------------------ 1. healthy
-# name|command; fsprobe uses a state directory of its own, as by default.
+# name|command; fsprobe with its default state directory, as a user runs
+# it, and its default engine but in the rows that name one.
 healthy_tools() {
 	cat <<-EOF
 	df|df -P -a
 	findmnt|findmnt --df
-	fsprobe-uring|$FSPROBE --all -P --engine=uring --state-dir $B_WORK/state
-	fsprobe-threads|$FSPROBE --all -P --engine=threads --state-dir $B_WORK/state
-	fsprobe-table|$FSPROBE --all --state-dir $B_WORK/state
+	fsprobe|$FSPROBE --all -P
+	fsprobe-uring|$FSPROBE --all -P --engine=uring
+	fsprobe-threads|$FSPROBE --all -P --engine=threads
+	fsprobe-table|$FSPROBE --all
+	fsprobe-json|$FSPROBE --all -J
 	EOF
 	[ -z "$BASELINE" ] || cat <<-EOF
-	baseline-uring|$BASELINE --all -P --engine=uring --state-dir $B_WORK/state-baseline
-	baseline-threads|$BASELINE --all -P --engine=threads --state-dir $B_WORK/state-baseline
+	baseline|$BASELINE --all -P
+	baseline-uring|$BASELINE --all -P --engine=uring
+	baseline-threads|$BASELINE --all -P --engine=threads
+	baseline-table|$BASELINE --all
+	baseline-json|$BASELINE --all -J
 	EOF
 }
 
@@ -196,6 +300,11 @@ report() {
 	echo "Load average before: $LOAD_BEFORE; after: $LOAD_AFTER. $("$FSPROBE" --version | head -1); $(df --version | head -1); $(findmnt --version)."
 	echo "Medians of $REPEAT interleaved runs; peak RSS as wait4() reports it for the process run (fsprobe: its front, and"
 	echo "its helper when reaped by then); \"all\" is the largest peak over every process of the run, cpu the sum of their user + system time."
+	echo
+	local big=${SIZES##* }
+	echo "### The speed goals (default engine and state directory, output to /dev/null)"
+	echo
+	goals_report "healthy-$big" "$big" fsprobe fsprobe-table fsprobe-json
 	echo
 	echo "### Healthy mounts"
 	echo

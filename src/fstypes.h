@@ -18,6 +18,14 @@ bool fstype_is_automount(const char *fstype);
  * mount (and possibly hang on) a network file system. */
 bool fstype_is_untraversable(const char *fstype);
 
+/* Local file systems whose mount points a path walk crosses without
+ * asking the file system anything that waits: kernel memory file systems
+ * and local disk file systems, none with a d_revalidate, every mount
+ * point's dentry pinned in the dcache. A probe below one needs no answer
+ * from it first (report.c); any other type, known or not, gates its
+ * submounts. */
+bool fstype_is_walk_safe(const char *fstype);
+
 /* Pseudo file systems (proc, sysfs, cgroup, ...) that df leaves out unless
  * asked for all. */
 bool fstype_is_pseudo(const char *fstype);

@@ -472,7 +472,13 @@ static int detach(int *out_fd, int *req_fd)
 {
 	int devnull, fd;
 
-	(void)setsid();
+	/* Out of the caller's process group, so that a terminal's ^C or ^Z
+	 * for the front never reaches it; a process group rather than a
+	 * session: setsid() also makes a scheduler autogroup, which took 120
+	 * us, on the critical path of a run on a small host
+	 * (doc/benchmarks.md).
+	 * It holds no terminal descriptor and ignores SIGHUP. */
+	(void)setpgid(0, 0);
 	(void)prctl(PR_SET_NAME, "fsprobe-helper");
 	(void)signal(SIGPIPE, SIG_IGN);
 	(void)signal(SIGINT, SIG_IGN);
@@ -507,21 +513,80 @@ static int detach(int *out_fd, int *req_fd)
 	return 0;
 }
 
+/* The two descriptors may sit where detach() moves them: they are parked
+ * above the range first. */
+static int park_and_detach(int *out_fd, int *req_fd)
+{
+	if (*out_fd < 5)
+		*out_fd = fcntl(*out_fd, F_DUPFD_CLOEXEC, 5);
+	if (*req_fd >= 0 && *req_fd < 5)
+		*req_fd = fcntl(*req_fd, F_DUPFD_CLOEXEC, 5);
+	if (*out_fd < 0)
+		return -EBADF;
+	return detach(out_fd, req_fd);
+}
+
+/* What a prestarted helper makes while the front still reads the mount
+ * table: its thread engine with its first worker started, and its
+ * registry open. */
+struct helper_prep {
+	struct thread_engine *threads;
+	int pending_fd;
+	int pending_err;
+};
+
+static int helper_run(const struct probe_job *jobs, size_t n, const struct probe_options *o, int out_fd, int req_fd,
+		      const struct helper_prep *prep);
+
 int helper_main(const struct probe_job *jobs, size_t n, const struct probe_options *o, int out_fd, int req_fd)
+{
+	if (park_and_detach(&out_fd, &req_fd) < 0)
+		return 1;
+	return helper_run(jobs, n, o, out_fd, req_fd, NULL);
+}
+
+int helper_main_prestarted(int jobs_fd, const struct probe_options *o, int out_fd)
+{
+	struct helper_prep prep = { .pending_fd = -1 };
+	struct probe_jobs_msg m;
+	struct probe_options ro = *o;
+	struct pollfd p;
+	ssize_t l;
+
+	/* Detached at once, while the front reads the mount table; detach()
+	 * leaves jobs_fd non-blocking. */
+	if (park_and_detach(&out_fd, &jobs_fd) < 0)
+		return 1;
+	/* Whichever engine the front picks, statfs needs the threads. A
+	 * worker per request in flight is still the most that can be busy,
+	 * as requests are issued one per mount at a time. */
+	if (thread_engine_new(THREAD_ENGINE_UNBOUNDED, &prep.threads) == 0)
+		thread_engine_prespawn(prep.threads);
+	if (o->state_dir)
+		prep.pending_err = pending_open(o->state_dir, &prep.pending_fd);
+	p = (struct pollfd){ .fd = jobs_fd, .events = POLLIN };
+	for (;;) {
+		l = read(jobs_fd, &m, sizeof(m));
+		if (l >= 0 || (errno != EINTR && errno != EAGAIN))
+			break;
+		if (errno == EAGAIN && poll(&p, 1, -1) < 0 && errno != EINTR)
+			break;
+	}
+	(void)close(jobs_fd);
+	/* Nothing to probe, or the front gave up: nothing to do. */
+	if (l != (ssize_t)sizeof(m) || m.n == 0)
+		return 0;
+	ro.engine = (enum probe_engine)m.engine;
+	return helper_run(m.jobs, (size_t)m.n, &ro, out_fd, -1, &prep);
+}
+
+static int helper_run(const struct probe_job *jobs, size_t n, const struct probe_options *o, int out_fd, int req_fd,
+		      const struct helper_prep *prep)
 {
 	struct helper h = { .out_fd = out_fd, .req_fd = req_fd, .pending_fd = -1 };
 	struct probe_record rec = { .type = RECORD_ENGINE };
 	struct helper_job *fixed;
 	int r;
-
-	/* The two descriptors may sit where detach() moves them: park them
-	 * above the range first. */
-	if (h.out_fd < 5)
-		h.out_fd = fcntl(h.out_fd, F_DUPFD_CLOEXEC, 5);
-	if (h.req_fd >= 0 && h.req_fd < 5)
-		h.req_fd = fcntl(h.req_fd, F_DUPFD_CLOEXEC, 5);
-	if (h.out_fd < 0 || detach(&h.out_fd, &h.req_fd) < 0)
-		return 1;
 
 	fixed = calloc(MAX(n, 1U), sizeof(*fixed));
 	h.req_buf = malloc(PROBE_REQUEST_MAX);
@@ -547,8 +612,9 @@ int helper_main(const struct probe_job *jobs, size_t n, const struct probe_optio
 	/* statfs always needs threads; statx goes to io_uring when it works.
 	 * statx and statfs of one mount never overlap, so one worker per
 	 * request in flight is the most that can ever be busy. */
-	r = thread_engine_new(req_fd >= 0 ? THREAD_ENGINE_UNBOUNDED : (unsigned)n + 1, &h.threads);
-	if (r < 0)
+	if (prep && prep->threads)
+		h.threads = prep->threads;
+	else if (thread_engine_new(req_fd >= 0 ? THREAD_ENGINE_UNBOUNDED : (unsigned)n + 1, &h.threads) < 0)
 		return 1;
 	if (o->engine != PROBE_ENGINE_THREADS) {
 		r = uring_engine_new((unsigned)n, &h.uring);
@@ -565,7 +631,11 @@ int helper_main(const struct probe_job *jobs, size_t n, const struct probe_optio
 	send_record(&h, &rec);
 
 	if (o->state_dir) {
-		r = pending_open(o->state_dir, &h.pending_fd);
+		if (prep) {
+			r = prep->pending_err;
+			h.pending_fd = prep->pending_fd;
+		} else
+			r = pending_open(o->state_dir, &h.pending_fd);
 		if (r < 0) {
 			struct probe_record st = { .type = RECORD_STATE, .err = -r };
 			send_record(&h, &st);

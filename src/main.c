@@ -169,6 +169,7 @@ static int run(int argc, char *argv[])
 	_cleanup_(args_done) struct args a = {};
 	_cleanup_(mounts_done) struct mount_table t = {};
 	_cleanup_(report_done) struct report rep = {};
+	_cleanup_(probe_prestart_freep) struct probe_prestart *pre = NULL;
 	_cleanup_(disk_plan_done) struct disk_plan plan = {};
 	struct probe_options po;
 	uint64_t start = process_start_mono_ns();
@@ -193,6 +194,11 @@ static int run(int argc, char *argv[])
 	}
 	if (a.daemon_mode)
 		return run_daemon(&a);
+
+	/* The helper starts now, while the mount table is read: without it,
+	 * probe_run() forks one later. */
+	po = (struct probe_options){ .engine = a.engine, .state_dir = a.no_state ? NULL : a.state_dir };
+	(void)probe_prestart(&po, &pre);
 
 	r = mounts_load(a.mountinfo, &t);
 	if (r < 0) {
@@ -273,6 +279,7 @@ static int run(int argc, char *argv[])
 		.start_ns = start,
 		.deadline_ns = start + a.timeout_ns,
 		.state_dir = a.no_state ? NULL : a.state_dir,
+		.prestart = pre,
 	};
 	r = report_probe(&rep, &po, true);
 	if (r < 0) {

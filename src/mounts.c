@@ -63,6 +63,8 @@ int mounts_load(const char *path, struct mount_table *ret)
 	_cleanup_free_ char *text = NULL;
 	_cleanup_free_ struct mount_entry *entries = NULL;
 	size_t len = 0, lines = 1, n = 0;
+	const char *last_type = NULL;
+	bool last_suspect = false;
 	char *line, *end;
 	int r;
 
@@ -94,7 +96,13 @@ int mounts_load(const char *path, struct mount_table *ret)
 					   .fs_options = f.fs_options };
 		if (m->target[0] != '/')
 			return -EBADMSG;
-		m->suspect = fstype_is_suspect(m->fstype);
+		/* Thousands of mounts share a handful of types, in runs:
+		 * the type test is made again only when the type changes. */
+		if (!last_type || !streq(last_type, m->fstype)) {
+			last_type = m->fstype;
+			last_suspect = fstype_is_suspect(m->fstype);
+		}
+		m->suspect = last_suspect;
 	}
 
 	*ret = (struct mount_table){ .text = TAKE_PTR(text), .entries = TAKE_PTR(entries), .n = n };

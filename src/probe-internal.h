@@ -83,6 +83,9 @@ struct thread_engine;
 #define THREAD_ENGINE_UNBOUNDED 65536U
 int thread_engine_new(unsigned max_threads, struct thread_engine **ret);
 int thread_engine_fd(struct thread_engine *e);
+/* Starts the first worker before there is work: a prestarted helper does
+ * it while its jobs are still being read. */
+void thread_engine_prespawn(struct thread_engine *e);
 /* usage_buf (statx only, else NULL): the same worker follows a good statx
  * with a statfs into it; both answers come back, statx first. */
 int thread_engine_submit(struct thread_engine *e, uint32_t job, enum probe_op op, const char *path, void *buf,
@@ -105,3 +108,18 @@ void thread_engine_tick(struct thread_engine *e);
 /* The helper's body; runs in the forked child and returns its exit code.
  * jobs are inherited through fork(); req_fd, if not -1, streams more. */
 int helper_main(const struct probe_job *jobs, size_t n, const struct probe_options *o, int out_fd, int req_fd);
+
+/* The jobs of a one-shot run, to a helper started before they were known
+ * (probe_prestart()): one message on a socket; jobs and their paths sit
+ * in memory the front mapped shared before the fork, at the same address
+ * in both processes. */
+struct probe_jobs_msg {
+	const struct probe_job *jobs;
+	uint64_t n;		/* 0: nothing to probe, exit */
+	int32_t engine;		/* auto resolved by the front, or as asked */
+	int32_t zero;		/* no padding: every byte sent is set */
+};
+
+/* The prestarted helper's body: detaches at once, waits for the message on
+ * jobs_fd, then runs as helper_main(). */
+int helper_main_prestarted(int jobs_fd, const struct probe_options *o, int out_fd);

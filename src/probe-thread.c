@@ -32,6 +32,12 @@
 /* Workers started without waiting for the queue to stall: enough to keep
  * two CPUs busy with quick requests while one or two hang. */
 #define WORKERS_EAGER 4U
+/* ... but one per this many requests queued: a worker takes a few
+ * microseconds a request on a healthy mount, less than starting another
+ * thread and handing requests over to it, so a host's twenty mounts go
+ * through one or two workers (less CPU and wall time than four, measured
+ * in doc/benchmarks.md) and 10,000 through four. */
+#define WORKER_SHARE 16U
 
 struct thread_request;
 
@@ -208,6 +214,14 @@ static int spawn_worker(struct thread_engine *e)
 	return r;
 }
 
+void thread_engine_prespawn(struct thread_engine *e)
+{
+	pthread_mutex_lock(&e->lock);
+	if (e->threads == 0)
+		(void)spawn_worker(e);
+	pthread_mutex_unlock(&e->lock);
+}
+
 int thread_engine_submit(struct thread_engine *e, uint32_t job, enum probe_op op, const char *path, void *buf,
 			 void *usage_buf)
 {
@@ -222,7 +236,7 @@ int thread_engine_submit(struct thread_engine *e, uint32_t job, enum probe_op op
 	*e->tail = rq;
 	e->tail = &rq->next;
 	e->queued++;
-	if (e->queued > e->idle && e->threads < WORKERS_EAGER)
+	if (e->queued > e->idle && e->threads < MIN(WORKERS_EAGER, 1 + e->queued / WORKER_SHARE))
 		r = spawn_worker(e);
 	if (e->idle > 0)
 		pthread_cond_signal(&e->cond);

@@ -11,6 +11,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,6 +20,18 @@
 #include "macro.h"
 #include "probe-internal.h"
 #include "util.h"
+
+/* Virtual size of the memory shared with a prestarted helper: pages cost
+ * only once written (jobs and paths, about 80 bytes a mount), and a table
+ * that does not fit goes to a helper forked the old way. */
+#define PRESTART_SHM_SIZE (256U << 20)
+/* Records the front takes in one read: 20,000 of them come back from
+ * 10,000 mounts. */
+#define FRONT_READ_RECORDS 1024U
+/* The record pipe is grown to hold every record of a run, up to this (the
+ * default /proc/sys/fs/pipe-max-size), so that the helper rarely waits for
+ * the front to read. */
+#define RECORD_PIPE_MAX (1U << 20)
 
 static const char *const engine_names[_PROBE_ENGINE_MAX] = {
 	[PROBE_ENGINE_AUTO] = "auto",
@@ -153,7 +167,7 @@ void probe_records_take(uint8_t *buf, size_t *have, void (*fn)(void *userdata, c
 static int drain(int fd, struct probe_front *f, uint8_t *buf, size_t *have)
 {
 	for (;;) {
-		ssize_t l = read(fd, buf + *have, sizeof(struct probe_record) * 64 - *have);
+		ssize_t l = read(fd, buf + *have, sizeof(struct probe_record) * FRONT_READ_RECORDS - *have);
 
 		if (l < 0)
 			return errno == EAGAIN ? 0 : (errno == EINTR ? 0 : -errno);
@@ -192,6 +206,160 @@ void probe_front_finish(struct probe_front *f, uint64_t start_ns)
 	}
 }
 
+struct probe_prestart {
+	pid_t pid;
+	int rec_fd;	/* records from the helper */
+	int jobs_fd;	/* the jobs message to it: a socket, so that a dead
+			 * helper makes send() fail rather than raise SIGPIPE */
+	uint8_t *shm;
+};
+
+int probe_prestart(const struct probe_options *o, struct probe_prestart **ret)
+{
+	_cleanup_free_ struct probe_prestart *p = calloc(1, sizeof(*p));
+	_cleanup_close_ int memfd = -1;
+	int rec[2], sk[2], r;
+
+	if (!p)
+		return -ENOMEM;
+	/* A memfd rather than a shared anonymous mapping: its pages are
+	 * charged when written, never up front, even under strict
+	 * overcommit. */
+	memfd = memfd_create("fsprobe-jobs", MFD_CLOEXEC);
+	if (memfd < 0 || ftruncate(memfd, PRESTART_SHM_SIZE) < 0)
+		return -errno;
+	p->shm = mmap(NULL, PRESTART_SHM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+	if (p->shm == MAP_FAILED)
+		return -errno;
+	if (pipe2(rec, O_CLOEXEC) < 0) {
+		r = -errno;
+		goto fail_map;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sk) < 0) {
+		r = -errno;
+		goto fail_pipe;
+	}
+	(void)fflush(stdout);
+	(void)fflush(stderr);
+	p->pid = fork();
+	if (p->pid < 0) {
+		r = -errno;
+		(void)close(sk[0]);
+		(void)close(sk[1]);
+		goto fail_pipe;
+	}
+	if (p->pid == 0) {
+		(void)close(rec[0]);
+		(void)close(sk[0]);
+		_exit(helper_main_prestarted(sk[1], o, rec[1]));
+	}
+	(void)close(rec[1]);
+	(void)close(sk[1]);
+	p->rec_fd = rec[0];
+	p->jobs_fd = sk[0];
+	(void)fcntl(p->rec_fd, F_SETFL, O_NONBLOCK);
+	*ret = TAKE_PTR(p);
+	return 0;
+
+fail_pipe:
+	(void)close(rec[0]);
+	(void)close(rec[1]);
+fail_map:
+	(void)munmap(p->shm, PRESTART_SHM_SIZE);
+	return r;
+}
+
+struct probe_prestart *probe_prestart_free(struct probe_prestart *p)
+{
+	if (!p)
+		return NULL;
+	if (p->rec_fd >= 0)
+		(void)close(p->rec_fd);
+	/* EOF on its socket: a helper still waiting for jobs exits. */
+	if (p->jobs_fd >= 0)
+		(void)close(p->jobs_fd);
+	(void)munmap(p->shm, PRESTART_SHM_SIZE);
+	/* Reap it if it is done; otherwise it is no longer our business. */
+	if (p->pid > 0)
+		(void)waitpid(p->pid, NULL, WNOHANG);
+	free(p);
+	return NULL;
+}
+
+/* Copies the jobs and their paths into the shared memory and sends the
+ * message; 0, or -errno and the helper is left to exit. */
+static int prestart_hand_over(struct probe_prestart *p, const struct probe_job *jobs, size_t n,
+			      enum probe_engine engine)
+{
+	struct probe_job *sj = (struct probe_job *)p->shm;
+	size_t need = n * sizeof(*jobs), off = need;
+	struct probe_jobs_msg m = { .jobs = sj, .n = n, .engine = engine };
+	ssize_t l;
+
+	for (size_t i = 0; i < n && need <= PRESTART_SHM_SIZE; i++)
+		need += strlen(jobs[i].path) + 1;
+	if (need > PRESTART_SHM_SIZE)
+		return -E2BIG;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(jobs[i].path) + 1;
+
+		sj[i] = jobs[i];
+		sj[i].path = memcpy(p->shm + off, jobs[i].path, len);
+		off += len;
+	}
+	if (n * 2 * sizeof(struct probe_record) > 65536)
+		(void)fcntl(p->rec_fd, F_SETPIPE_SZ, (int)MIN(n * 2 * sizeof(struct probe_record), RECORD_PIPE_MAX));
+	do
+		l = send(p->jobs_fd, &m, sizeof(m), MSG_NOSIGNAL | MSG_DONTWAIT);
+	while (l < 0 && errno == EINTR);
+	if (l < 0)
+		return -errno;
+	return l == (ssize_t)sizeof(m) ? 0 : -EIO;
+}
+
+/* The helper of this run: the prestarted one, given the jobs, or a fresh
+ * fork. Returns its pid and the read end of its records. */
+static pid_t start_helper(const struct probe_job *jobs, size_t n, const struct probe_options *o, int *ret_fd)
+{
+	struct probe_prestart *p = o->prestart;
+	int fds[2];
+	pid_t pid;
+
+	if (p && p->rec_fd >= 0) {
+		int r = prestart_hand_over(p, jobs, n, o->engine);
+
+		/* Used or not, it serves no other run. */
+		(void)close(p->jobs_fd);
+		p->jobs_fd = -1;
+		if (r == 0) {
+			*ret_fd = TAKE_FD(p->rec_fd);
+			return p->pid;
+		}
+	}
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	/* Flush stdio first: the child must not write the front's buffers. */
+	(void)fflush(stdout);
+	(void)fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		int r = -errno;
+		(void)close(fds[0]);
+		(void)close(fds[1]);
+		return r;
+	}
+	if (pid == 0) {
+		(void)close(fds[0]);
+		_exit(helper_main(jobs, n, o, fds[1], -1));
+	}
+	(void)close(fds[1]);
+	if (n * 2 * sizeof(struct probe_record) > 65536)
+		(void)fcntl(fds[0], F_SETPIPE_SZ, (int)MIN(n * 2 * sizeof(struct probe_record), RECORD_PIPE_MAX));
+	(void)fcntl(fds[0], F_SETFL, O_NONBLOCK);
+	*ret_fd = fds[0];
+	return pid;
+}
+
 int probe_run(const struct probe_job *jobs, size_t n, const struct probe_options *o,
 	      struct mount_result *results, struct probe_report *ret_report)
 {
@@ -199,7 +367,7 @@ int probe_run(const struct probe_job *jobs, size_t n, const struct probe_options
 	_cleanup_free_ uint8_t *buf = NULL;
 	_cleanup_close_ int rfd = -1;
 	struct probe_front f = { .jobs = jobs, .n = n, .results = results, .report = ret_report };
-	int fds[2], r = 0;
+	int r = 0;
 	size_t have = 0;
 	pid_t pid;
 	bool eof = false;
@@ -211,31 +379,15 @@ int probe_run(const struct probe_job *jobs, size_t n, const struct probe_options
 		return 0;
 	statx_done = calloc(n, sizeof(bool));
 	final = calloc(n, sizeof(bool));
-	buf = malloc(sizeof(struct probe_record) * 64);
+	buf = malloc(sizeof(struct probe_record) * FRONT_READ_RECORDS);
 	if (!statx_done || !final || !buf)
 		return -ENOMEM;
 	f.statx_done = statx_done;
 	f.final = final;
 
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return -errno;
-	/* Flush stdio first: the child must not write the front's buffers. */
-	(void)fflush(stdout);
-	(void)fflush(stderr);
-	pid = fork();
-	if (pid < 0) {
-		r = -errno;
-		(void)close(fds[0]);
-		(void)close(fds[1]);
-		return r;
-	}
-	if (pid == 0) {
-		(void)close(fds[0]);
-		_exit(helper_main(jobs, n, o, fds[1], -1));
-	}
-	(void)close(fds[1]);
-	rfd = fds[0];
-	(void)fcntl(rfd, F_SETFL, O_NONBLOCK);
+	pid = start_helper(jobs, n, o, &rfd);
+	if (pid < 0)
+		return (int)pid;
 
 	while (!eof && f.done < n) {
 		uint64_t now = now_mono_ns();

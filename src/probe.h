@@ -32,15 +32,20 @@ struct probe_job {
 	int mnt_id;		/* mountinfo ID the path must lead to */
 	uint32_t key;		/* pending_key() of the mount's device number */
 	ssize_t dep;		/* job that must answer first (the nearest
-				 * probed ancestor), -1 for none */
+				 * probed ancestor the path walk waits on,
+				 * see report.c), -1 for none */
 	bool want_usage;	/* statfs after a good statx */
 };
+
+struct probe_prestart;
 
 struct probe_options {
 	enum probe_engine engine;
 	uint64_t deadline_ns;	/* CLOCK_MONOTONIC */
 	uint64_t start_ns;	/* CLOCK_MONOTONIC, when the run began */
 	const char *state_dir;	/* NULL: no cross-run registry */
+	struct probe_prestart *prestart; /* a helper probe_run() hands its
+					  * jobs to, or NULL: it forks one */
 };
 
 struct probe_report {
@@ -79,6 +84,20 @@ struct probe_record {
  * failures (fork, pipe). */
 int probe_run(const struct probe_job *jobs, size_t n, const struct probe_options *o,
 	      struct mount_result *results, struct probe_report *ret_report);
+
+/* A helper for one probe_run(), forked before the mount table is read: its
+ * start (detaching, dropping privileges) overlaps the front's reading and
+ * parsing, and the fork copies a process that has not grown yet, so that
+ * neither side pays a copy-on-write fault for every page of a large table
+ * it writes afterwards. The jobs reach it through memory mapped shared
+ * before the fork. Returns 0 or -errno (then probe_run() forks as ever). */
+int probe_prestart(const struct probe_options *o, struct probe_prestart **ret);
+/* Forgets the helper; one that got no jobs exits. Accepts NULL. */
+struct probe_prestart *probe_prestart_free(struct probe_prestart *p);
+static inline void probe_prestart_freep(struct probe_prestart **p)
+{
+	*p = probe_prestart_free(*p);
+}
 
 /* A long-lived helper for the daemon: requests go in one at a time, the
  * same records come back, in completion order, named by the caller's

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "arena.h"
 #include "cleanup.h"
 #include "df.h"
 #include "escape.h"
@@ -57,20 +58,20 @@ static void inode_values(const struct fs_usage *u, struct df_values *v)
 	}
 }
 
-static char *number(bool negative, uint64_t n, const struct df_values *v, unsigned flags, char *buf, size_t sz)
+static const char *number(bool negative, uint64_t n, const struct df_values *v, unsigned flags, char *buf,
+			  size_t sz)
 {
 	if (!known(n) && !negative)
-		return strdup("-");
+		return "-";
 	size_format(negative ? -n : n, flags, v->from_units, v->to_units, buf + negative, sz - 1);
 	if (negative)
 		buf[0] = '-';
-	return strdup(negative ? buf : buf + 0);
+	return buf;
 }
 
-static char *percent(const struct df_values *v)
+static const char *percent(const struct df_values *v, char *buf, size_t sz)
 {
 	double pct = -1;
-	char *s;
 
 	if (!known(v->used) || !known(v->avail))
 		;
@@ -90,10 +91,22 @@ static char *percent(const struct df_values *v)
 		}
 	}
 	if (pct < 0)
-		return strdup("-");
-	if (asprintf(&s, "%.0f%%", pct) < 0)
-		return NULL;
-	return s;
+		return "-";
+	/* A whole number below 2^53, as it nearly always is, without
+	 * snprintf(); its "%.0f" is the same digits. */
+	if (pct < 9007199254740992.0 && pct == (double)(uint64_t)pct) {
+		uint64_t p = (uint64_t)pct;
+		char tmp[24], *q = tmp + sizeof(tmp);
+
+		*--q = '\0';
+		*--q = '%';
+		do
+			*--q = (char)('0' + p % 10);
+		while (p /= 10);
+		return memcpy(buf, q, (size_t)(tmp + sizeof(tmp) - q));
+	}
+	(void)snprintf(buf, sz, "%.0f%%", pct);
+	return buf;
 }
 
 /* Display width as df's mbswidth(): -1 for invalid or unprintable text. */
@@ -187,10 +200,11 @@ struct df_row_in {
 	const struct mount_result *res; /* NULL for the total row */
 };
 
-static char *cell(enum df_field f, const struct df_row_in *in, const struct df_options *o)
+/* A cell's text: the row's own strings, a constant, or buf. */
+static const char *cell(enum df_field f, const struct df_row_in *in, const struct df_options *o, char *buf,
+			size_t bufsz)
 {
 	struct df_values bv, iv;
-	char buf[128];
 
 	if (in->usage) {
 		block_values(in->usage, o, &bv);
@@ -200,76 +214,100 @@ static char *cell(enum df_field f, const struct df_row_in *in, const struct df_o
 	case DF_SOURCE:
 	case DF_FSTYPE:
 	case DF_TARGET:
-		return strdup(f == DF_SOURCE ? in->source : f == DF_FSTYPE ? in->fstype : in->target);
+		return f == DF_SOURCE ? in->source : f == DF_FSTYPE ? in->fstype : in->target;
 	case DF_FILE:
-		return strdup(in->file ? in->file : "-");
+		return in->file ? in->file : "-";
 	case DF_SIZE:
-		return in->usage ? number(false, bv.total, &bv, o->size_flags, buf, sizeof(buf)) : strdup("-");
+		return in->usage ? number(false, bv.total, &bv, o->size_flags, buf, bufsz) : "-";
 	case DF_USED:
-		return in->usage ? number(bv.negate_used, bv.used, &bv, o->size_flags, buf, sizeof(buf)) : strdup("-");
+		return in->usage ? number(bv.negate_used, bv.used, &bv, o->size_flags, buf, bufsz) : "-";
 	case DF_AVAIL:
-		return in->usage ? number(bv.negate_avail, bv.avail, &bv, o->size_flags, buf, sizeof(buf))
-				 : strdup("-");
+		return in->usage ? number(bv.negate_avail, bv.avail, &bv, o->size_flags, buf, bufsz)
+				 : "-";
 	case DF_PCENT:
-		return in->usage ? percent(&bv) : strdup("-");
+		return in->usage ? percent(&bv, buf, bufsz) : "-";
 	case DF_ITOTAL:
-		return in->usage ? number(false, iv.total, &iv, o->size_flags, buf, sizeof(buf)) : strdup("-");
+		return in->usage ? number(false, iv.total, &iv, o->size_flags, buf, bufsz) : "-";
 	case DF_IUSED:
-		return in->usage ? number(iv.negate_used, iv.used, &iv, o->size_flags, buf, sizeof(buf)) : strdup("-");
+		return in->usage ? number(iv.negate_used, iv.used, &iv, o->size_flags, buf, bufsz) : "-";
 	case DF_IAVAIL:
-		return in->usage ? number(false, iv.avail, &iv, o->size_flags, buf, sizeof(buf)) : strdup("-");
+		return in->usage ? number(false, iv.avail, &iv, o->size_flags, buf, bufsz) : "-";
 	case DF_IPCENT:
-		return in->usage ? percent(&iv) : strdup("-");
+		return in->usage ? percent(&iv, buf, bufsz) : "-";
 	case DF_STATUS:
-		return strdup(in->res ? status_to_string(in->res->status) : "-");
+		return in->res ? status_to_string(in->res->status) : "-";
 	case DF_LATENCY:
 		if (!in->res || !(in->res->flags & RESULT_ANSWERED))
-			return strdup("-");
-		return strdup(format_duration(in->res->latency_ns, buf, sizeof(buf)));
+			return "-";
+		return format_duration(in->res->latency_ns, buf, bufsz);
 	case DF_ERROR:
 		if (!in->res || !in->res->err)
-			return strdup("-");
-		return strdup(errno_name(in->res->err, buf, sizeof(buf)));
+			return "-";
+		return errno_name(in->res->err, buf, bufsz);
 	default:
-		return strdup("?");
+		return "?";
 	}
 }
 
 struct df_table {
 	struct df_column cols[_DF_FIELD_MAX];
 	size_t ncols;
-	char **cells; /* rows x ncols */
+	char **cells; /* rows x ncols, in the arena */
+	int *widths;  /* of each cell, text_width() */
 	size_t nrows, alloc;
+	struct arena arena;
 };
 
 static void table_free(struct df_table *t)
 {
-	for (size_t i = 0; i < t->nrows * t->ncols; i++)
-		free(t->cells[i]);
 	free(t->cells);
+	free(t->widths);
+	arena_done(&t->arena);
 }
 
-static int table_add(struct df_table *t, char **row)
+/* Adds a row of the cells' texts, copied (and sanitized in the copy). */
+static int table_add(struct df_table *t, const char *const *row)
 {
 	if (t->nrows == t->alloc) {
 		size_t n = t->alloc ? t->alloc * 2 : 16;
 		char **c = reallocarray(t->cells, n * t->ncols, sizeof(*c));
+		int *w;
+
 		if (!c)
 			return -ENOMEM;
 		t->cells = c;
+		w = reallocarray(t->widths, n * t->ncols, sizeof(*w));
+		if (!w)
+			return -ENOMEM;
+		t->widths = w;
 		t->alloc = n;
 	}
 	for (size_t c = 0; c < t->ncols; c++) {
+		char *s = row[c] ? arena_dup(&t->arena, row[c]) : NULL;
 		int w;
-		if (!row[c])
+
+		if (!s)
 			return -ENOMEM;
-		escape_df_controls(row[c]);
-		w = text_width(row[c]);
+		escape_df_controls(s);
+		w = text_width(s);
 		t->cols[c].width = MAX(t->cols[c].width, w);
-		t->cells[t->nrows * t->ncols + c] = row[c];
+		t->cells[t->nrows * t->ncols + c] = s;
+		t->widths[t->nrows * t->ncols + c] = w;
 	}
 	t->nrows++;
 	return 0;
+}
+
+static void put_spaces(int n, FILE *out)
+{
+	static const char blank[] = "                                                                ";
+
+	while (n > 0) {
+		int k = MIN(n, (int)sizeof(blank) - 1);
+
+		(void)fwrite_unlocked(blank, 1, (size_t)k, out);
+		n -= k;
+	}
 }
 
 static void table_print(const struct df_table *t, FILE *out)
@@ -277,34 +315,28 @@ static void table_print(const struct df_table *t, FILE *out)
 	for (size_t r = 0; r < t->nrows; r++) {
 		for (size_t c = 0; c < t->ncols; c++) {
 			const char *s = t->cells[r * t->ncols + c];
-			int w = text_width(s), fill = w < 0 ? 0 : t->cols[c].width - w;
+			int w = t->widths[r * t->ncols + c], fill = w < 0 ? 0 : t->cols[c].width - w;
 
 			if (c)
-				fputc(' ', out);
+				(void)putc_unlocked(' ', out);
 			if (t->cols[c].right)
-				for (; fill > 0; fill--)
-					fputc(' ', out);
-			fputs(s, out);
-			if (c + 1 < t->ncols)
-				for (; fill > 0; fill--)
-					fputc(' ', out);
+				put_spaces(fill, out);
+			(void)fputs_unlocked(s, out);
+			if (c + 1 < t->ncols && !t->cols[c].right)
+				put_spaces(fill, out);
 		}
-		fputc('\n', out);
+		(void)putc_unlocked('\n', out);
 	}
 }
 
 static int add_row(struct df_table *t, const struct df_row_in *in, const struct df_options *o)
 {
-	char *row[_DF_FIELD_MAX];
+	const char *row[_DF_FIELD_MAX];
+	char bufs[_DF_FIELD_MAX][128];
 
 	for (size_t c = 0; c < t->ncols; c++)
-		row[c] = cell(t->cols[c].field, in, o);
-	if (table_add(t, row) < 0) {
-		for (size_t c = 0; c < t->ncols; c++)
-			free(row[c]);
-		return -ENOMEM;
-	}
-	return 0;
+		row[c] = cell(t->cols[c].field, in, o, bufs[c], sizeof(bufs[c]));
+	return table_add(t, row);
 }
 
 /* autofs answers statfs with simple_statfs(): every count 0, the page
@@ -316,16 +348,16 @@ int render_df(const struct report *r, const struct df_options *o, bool all, FILE
 {
 	_cleanup_(table_free) struct df_table t = {};
 	struct fs_usage total = { .frsize = 1 };
-	char *hdr[_DF_FIELD_MAX];
+	const char *hdr[_DF_FIELD_MAX];
+	char hbuf[_DF_FIELD_MAX][96];
 	size_t shown = 0;
 	int failed = 0, k;
 
 	t.ncols = o->nfields;
 	for (size_t c = 0; c < t.ncols; c++) {
-		char buf[96];
 		t.cols[c] = (struct df_column){ .field = o->fields[c], .width = min_width[o->fields[c]],
 						.right = right_aligned(o->fields[c]) };
-		hdr[c] = strdup(header_of(o->fields[c], o, buf, sizeof(buf)));
+		hdr[c] = header_of(o->fields[c], o, hbuf[c], sizeof(hbuf[c]));
 	}
 	k = table_add(&t, hdr);
 	if (k < 0)

@@ -27,6 +27,16 @@ struct table_options {
 int render_table_check_columns(const char *list, const char **ret_bad, size_t *ret_len);
 void render_table_list_columns(FILE *out);
 int render_table(const struct report *r, const struct table_options *o, FILE *out);
+/* The same through libsmartcols or the direct printer (render-fast.c),
+ * for the test that holds them to the same bytes; auto picks as
+ * render_table() does: direct for JSON, and for the human table when
+ * standard output is no terminal. -EINVAL: direct for raw or pairs. */
+enum render_via {
+	RENDER_VIA_AUTO,
+	RENDER_VIA_SCOLS,
+	RENDER_VIA_DIRECT,
+};
+int render_table_via(const struct report *r, const struct table_options *o, FILE *out, enum render_via via);
 
 struct df_options;
 /* df's layout; unhealthy rows are named on err. Returns how many rows

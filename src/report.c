@@ -58,21 +58,6 @@ int report_add_file(struct report *r, const struct mount_table *t, const char *f
 	return report_add_row(r, (size_t)idx, file);
 }
 
-static ssize_t table_parent(const void *userdata, size_t i)
-{
-	const struct report *r = userdata;
-
-	return r->table->entries[i].parent;
-}
-
-/* A probed ancestor gates the walk: it is asked first (gate.h). */
-static bool probed_gates(const void *userdata, size_t i)
-{
-	const struct report *r = userdata;
-
-	return r->probed[i];
-}
-
 /* Walks up from the rows' mounts and marks every network/FUSE ancestor for
  * probing, so no request ever walks through an unprobed hung mount. */
 static void mark_probed(struct report *r)
@@ -92,6 +77,51 @@ static void mark_probed(struct report *r)
 			if (t->entries[m].suspect)
 				r->probed[m] = true;
 	}
+}
+
+/* The table's parent tree, and which of its mounts gate the walks below
+ * them (gate.h). */
+struct gate_ctx {
+	const struct mount_table *table;
+	const bool *gates;
+};
+
+static ssize_t table_parent(const void *userdata, size_t i)
+{
+	const struct gate_ctx *c = userdata;
+
+	return c->table->entries[i].parent;
+}
+
+static bool table_gates(const void *userdata, size_t i)
+{
+	const struct gate_ctx *c = userdata;
+
+	return c->gates[i];
+}
+
+/* Two sets of gates: a hung mount is settled (blocked or not) by its
+ * nearest probed ancestor, of any type; a probe waits only for the probed
+ * ancestors but the local ones the path walk crosses without asking them
+ * (fstype_is_walk_safe()). Not gating on those is what the default
+ * selection does already, which probes no local ancestor at all; with
+ * --all it spared three round trips between the helper's threads on a
+ * plain host (/, /sys, /sys/fs/cgroup), a third of the probes' time there
+ * (doc/benchmarks.md). */
+static int compute_gates(const struct report *r, bool *is_walk_gate, ssize_t *ret_gate, ssize_t *ret_walk_gate)
+{
+	const struct mount_table *t = r->table;
+	struct gate_tree g = { .n = t->n, .parent = table_parent, .is_gate = table_gates };
+	int k;
+
+	for (size_t i = 0; i < t->n; i++)
+		is_walk_gate[i] = r->probed[i] && !fstype_is_walk_safe(t->entries[i].fstype);
+	g.userdata = &(struct gate_ctx){ t, r->probed };
+	k = gate_compute(&g, ret_gate);
+	if (k < 0)
+		return k;
+	g.userdata = &(struct gate_ctx){ t, is_walk_gate };
+	return gate_compute(&g, ret_walk_gate);
 }
 
 static enum mount_status settle(struct report *r, const ssize_t *gate, size_t m, size_t depth)
@@ -119,7 +149,10 @@ int report_probe(struct report *r, const struct probe_options *o, bool want_usag
 	_cleanup_free_ struct mount_result *out = NULL;
 	_cleanup_free_ ssize_t *job_of = NULL;
 	_cleanup_free_ size_t *mount_of = NULL;
-	_cleanup_free_ ssize_t *gate = NULL;
+	_cleanup_free_ ssize_t *gate = NULL, *walk_gate = NULL;
+	_cleanup_free_ bool *is_walk_gate = NULL;
+	struct probe_options eo = *o;
+	bool suspect = false;
 	size_t n = 0;
 	int k;
 
@@ -133,11 +166,11 @@ int report_probe(struct report *r, const struct probe_options *o, bool want_usag
 	job_of = calloc(MAX(t->n, 1U), sizeof(*job_of));
 	mount_of = calloc(MAX(t->n, 1U), sizeof(*mount_of));
 	gate = calloc(MAX(t->n, 1U), sizeof(*gate));
-	if (!jobs || !out || !job_of || !mount_of || !gate)
+	walk_gate = calloc(MAX(t->n, 1U), sizeof(*walk_gate));
+	is_walk_gate = calloc(MAX(t->n, 1U), sizeof(*is_walk_gate));
+	if (!jobs || !out || !job_of || !mount_of || !gate || !walk_gate || !is_walk_gate)
 		return -ENOMEM;
-	k = gate_compute(&(struct gate_tree){ .n = t->n, .parent = table_parent, .is_gate = probed_gates,
-					      .userdata = r },
-			 gate);
+	k = compute_gates(r, is_walk_gate, gate, walk_gate);
 	if (k < 0)
 		return k;
 
@@ -167,19 +200,30 @@ int report_probe(struct report *r, const struct probe_options *o, bool want_usag
 		}
 		job_of[i] = (ssize_t)n;
 		mount_of[n] = i;
+		suspect |= t->entries[i].suspect;
 		jobs[n++] = (struct probe_job){ .path = t->entries[i].target,
 						.mnt_id = t->entries[i].id,
 						.key = pending_key(t->entries[i].devno) };
 	}
+	/* The engine auto picks: io_uring starts an io-wq worker the moment
+	 * one blocks, where the thread engine adds one per tick once all are
+	 * stuck, so it keeps healthy mounts from queueing behind many hung
+	 * ones; but each statx goes through io-wq and its statfs through a
+	 * worker thread, and the thread engine, one worker for both, was
+	 * faster at every mount count measured (doc/benchmarks.md). The
+	 * types that hang are the suspect ones: without one selected, the
+	 * faster engine. */
+	if (eo.engine == PROBE_ENGINE_AUTO && !suspect)
+		eo.engine = PROBE_ENGINE_THREADS;
 	/* Jobs follow table order, but a gate may come after its child (moved
 	 * mounts), so deps are filled in once every job has its index. */
 	for (size_t j = 0; j < n; j++) {
-		ssize_t g = gate[mount_of[j]];
+		ssize_t g = walk_gate[mount_of[j]];
 		jobs[j].dep = g >= 0 ? job_of[g] : -1;
 		jobs[j].want_usage = want_usage;
 	}
 
-	k = probe_run(jobs, n, o, out, &r->probe);
+	k = probe_run(jobs, n, &eo, out, &r->probe);
 	if (k < 0)
 		return k;
 	for (size_t j = 0; j < n; j++)

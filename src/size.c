@@ -135,10 +135,25 @@ char *size_format(uint64_t n, unsigned flags, uint64_t from, uint64_t to, char *
 			decimal = !(flags & SIZE_SUPPRESS_POINT_ZERO);
 		}
 	}
-	if (decimal)
-		(void)snprintf(buf, bufsz, "%llu.%u", (unsigned long long)amt, tenths);
-	else
-		(void)snprintf(buf, bufsz, "%llu", (unsigned long long)amt);
+	/* The digits without snprintf(): df's layout formats six of these a
+	 * row, and at 10,000 rows snprintf() was a tenth of the run's
+	 * instructions. */
+	{
+		char tmp[32], *p = tmp + sizeof(tmp);
+
+		*--p = '\0';
+		if (decimal) {
+			*--p = (char)('0' + tenths % 10);
+			*--p = '.';
+		}
+		do
+			*--p = (char)('0' + amt % 10);
+		while (amt /= 10);
+		if ((size_t)(tmp + sizeof(tmp) - p) > bufsz)
+			(void)snprintf(buf, bufsz, "%s", p); /* cut, as before */
+		else
+			memcpy(buf, p, (size_t)(tmp + sizeof(tmp) - p));
+	}
 	append_suffix(buf, bufsz, flags, exponent, to);
 	return buf;
 }

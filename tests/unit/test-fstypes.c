@@ -7,7 +7,7 @@
 int main(void)
 {
 	static const char *const suspect[] = { "nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse", "fuse.sshfs",
-					       "fuse.s3fs", "fuseblk", "9p", "ceph", "glusterfs", "lustre",
+					       "fuse.s3fs", "fuseblk", "9p", "9p2000", "nfs3", "ceph", "glusterfs", "lustre",
 					       "afs", "gpfs", "davfs", "virtiofs" };
 	static const char *const local[] = { "ext4", "xfs", "btrfs", "tmpfs", "proc", "sysfs", "devpts",
 					     "cgroup2", "overlay", "fusectl", "nfsd", "rpc_pipefs", "autofs" };
