@@ -1,6 +1,10 @@
 /* Every output's escaping rule; see escape.h. */
+#include <ctype.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
+#include <wctype.h>
 
 #include "escape.h"
 
@@ -49,6 +53,81 @@ char *utf8_sanitized_dup(const char *s)
 	}
 	*o = '\0';
 	return out;
+}
+
+/* A byte libsmartcols prints as it is, with no locale involved: printable
+ * ASCII. Others go through escape_table_cell(). */
+static inline bool plain_byte(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f;
+}
+
+size_t escape_table_plain_prefix(const char *s)
+{
+	const char *p = s;
+
+	while (plain_byte((unsigned char)*p) && !(*p == '\\' && p[1] == 'x'))
+		p++;
+	return (size_t)(p - s);
+}
+
+/* libsmartcols' mbs_safe_encode_to_buffer() (util-linux lib/mbsalign.c):
+ * control bytes, bytes of invalid or unprintable characters and the
+ * backslash of a literal "\x" become "\xHH"; printable characters stay.
+ * Writes at most 4 * strlen(s) + 1 bytes to out; returns the width in
+ * terminal cells. */
+size_t escape_table_cell(const char *s, char *out)
+{
+	const char *p = s;
+	char *o = out;
+	size_t width = 0;
+	mbstate_t st = {};
+
+	while (*p) {
+		unsigned char c = (unsigned char)*p;
+
+		if ((c == '\\' && p[1] == 'x') || c < 0x20 || c == 0x7f) {
+			(void)sprintf(o, "\\x%02x", c);
+			o += 4;
+			width += 4;
+			p++;
+		} else if (plain_byte(c)) {
+			*o++ = *p++;
+			width++;
+		} else {
+			wchar_t wc;
+			size_t len = mbrtowc(&wc, p, MB_CUR_MAX, &st);
+
+			if (len == 0)
+				break;
+			if (len == (size_t)-1 || len == (size_t)-2) {
+				len = 1;
+				if (!isprint(c)) {
+					(void)sprintf(o, "\\x%02x", c);
+					o += 4;
+					width += 4;
+				} else {
+					*o++ = *p;
+					width++;
+				}
+			} else if (!iswprint((wint_t)wc)) {
+				for (size_t i = 0; i < len; i++) {
+					(void)sprintf(o, "\\x%02x", (unsigned char)p[i]);
+					o += 4;
+					width += 4;
+				}
+			} else {
+				int w = wcwidth(wc);
+
+				memcpy(o, p, len);
+				o += len;
+				width += w > 0 ? (size_t)w : 0;
+			}
+			p += len;
+		}
+	}
+	*o = '\0';
+	return width;
 }
 
 void escape_nagios_text(FILE *out, const char *s)

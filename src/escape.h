@@ -7,9 +7,11 @@
  *  Nagios perfdata label   in single quotes, a quote doubled
  *  Prometheus label value  '\', '"' and newline backslashed; bad UTF-8 U+FFFD
  *  JSON and table cells    bad UTF-8 U+FFFD (libsmartcols escapes the rest)
+ *  table and JSON printed  as libsmartcols: control bytes, invalid or
+ *    directly              unprintable characters and "\x" as \xHH
  *  df's table              control bytes as '?', in place, as GNU df
  *
- * None of them fails: a NULL string is written as "". */
+ * None of them fails; those that write to a FILE take NULL as "". */
 #pragma once
 
 #include <stddef.h>
@@ -24,6 +26,19 @@ size_t utf8_seq_len(const unsigned char *p);
  * and Prometheus text must be UTF-8, mount points are just bytes. NULL
  * only for a NULL s or out of memory. */
 char *utf8_sanitized_dup(const char *s);
+
+/* A cell of the table or JSON printed without libsmartcols
+ * (render-fast.c), encoded as libsmartcols' mbs_safe_encode_to_buffer()
+ * (util-linux lib/mbsalign.c) does: control bytes, bytes of invalid or
+ * unprintable characters (in the locale) and the backslash of a literal
+ * "\x" become \xHH; printable characters stay. Writes at most
+ * 4 * strlen(s) + 1 bytes to out; returns the width in terminal cells. */
+size_t escape_table_cell(const char *s, char *out);
+
+/* How many bytes at the start of s escape_table_cell() keeps without
+ * asking the locale (printable ASCII, no "\x"): all of s, the common
+ * case, needs no copy. */
+size_t escape_table_plain_prefix(const char *s);
 
 /* Text for people in a plugin's output: a '|' would end the text and
  * start perfdata, a newline would start long output, so both (and other

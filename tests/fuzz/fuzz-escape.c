@@ -4,7 +4,9 @@
  * that would end or forge its syntax (a raw '|' or control byte in Nagios
  * text, a raw newline or an unescaped quote in a label value), and is
  * valid UTF-8 where the format demands it; df's rule keeps the length and
- * leaves no control byte. */
+ * leaves no control byte; a table cell encoded as libsmartcols does holds
+ * no control byte, fits its bound, and is the input itself when the input
+ * is printable ASCII without "\x". */
 #include "escape.h"
 #include "fuzz.h"
 
@@ -100,6 +102,23 @@ static void check_df(const char *s)
 	free(d);
 }
 
+static void check_table_cell(const char *s)
+{
+	size_t slen = strlen(s), plain = escape_table_plain_prefix(s);
+	char *out = malloc(4 * slen + 1);
+
+	if (!out)
+		abort();
+	(void)escape_table_cell(s, out);
+	fuzz_check(strlen(out) <= 4 * slen, "table cell: past its bound");
+	for (const char *p = out; *p; p++)
+		fuzz_check((unsigned char)*p >= 0x20 && *p != 0x7f, "table cell: raw control byte 0x%02x", (unsigned char)*p);
+	fuzz_check(plain <= slen, "table cell: plain prefix past the end");
+	if (plain == slen)
+		fuzz_check(strcmp(out, s) == 0, "table cell: plain text changed");
+	free(out);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s = fuzz_string(data, size), *u;
@@ -107,6 +126,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_nagios(s);
 	check_prom(s);
 	check_df(s);
+	check_table_cell(s);
 	u = utf8_sanitized_dup(s);
 	fuzz_check(u && valid_utf8(u, strlen(u)), "UTF-8 copy: not UTF-8");
 	if (valid_utf8(s, strlen(s)))
