@@ -30,87 +30,6 @@ void args_done(struct args *a)
 	disk_options_done(&a->disk);
 }
 
-static void usage(FILE *out)
-{
-	fputs("Usage: fsprobe [options] [FILE...]\n"
-	      "\n"
-	      "Probe every NFS, CIFS/SMB and FUSE mount (or the mounts holding FILEs)\n"
-	      "and report its health, returning within the timeout whatever the mounts do.\n"
-	      "\n"
-	      "Selection:\n"
-	      "  -a, --all                 all mounts, local and pseudo ones too\n"
-	      "  -t, --type TYPE[,...]     only mounts of these types\n"
-	      "  -x, --exclude-type TYPE[,...]  no mounts of these types\n"
-	      "      --exact-match         each FILE must be a mount point: one that is not\n"
-	      "                            (its mount is gone) is reported, exit status 1\n"
-	      "      --mountinfo FILE      read the mount table from FILE\n"
-	      "      --mountstats FILE     read NFS statistics from FILE\n"
-	      "\n"
-	      "Probing:\n"
-	      "      --timeout DURATION    deadline for the whole run (default 5s;\n"
-	      "                            e.g. 2s, 500ms, 1.5s, 1m or bare seconds)\n"
-	      "      --engine ENGINE       auto (default), uring or threads\n"
-	      "      --state-dir DIR       registry of probes still pending from earlier runs\n"
-	      "      --no-state            do not use the registry\n"
-	      "      --lease-churn-threshold N  NFSv4 lease re-establishments per 10 minutes\n"
-	      "                            that make the lease-churn warning (default 6;\n"
-	      "                            0: no such check)\n"
-	      "\n"
-	      "Daemon:\n"
-	      "      --daemon              probe continuously (systemd Type=notify, watchdog)\n"
-	      "      --interval DURATION   between cycles (default 15s); --timeout is per request\n"
-	      "      --exec-on-change PROGRAM  run PROGRAM on each change of a mount's status\n"
-	      "      --exec-timeout DURATION   kill PROGRAM after this long (default 30s)\n"
-	      "      --abort-fuse-after DURATION  abort FUSE connections hung that long\n"
-	      "\n"
-	      "Output:\n"
-	      "  -J, --json                JSON\n"
-	      "  -r, --raw                 raw table\n"
-	      "      --pairs               NAME=\"value\" pairs\n"
-	      "  -o, --columns LIST        columns to show (see --list-columns)\n"
-	      "      --list-columns        list the columns\n"
-	      "  -n, --noheadings          no header line\n"
-	      "  -b, --bytes               sizes in bytes\n"
-	      "  -q, --quiet               print nothing; the exit status tells\n"
-	      "  -v, --verbose             say which engine ran and why\n"
-	      "\n"
-	      "df-compatible output (GNU df's layout; healthy rows as df prints them):\n"
-	      "  -h, --human-readable      sizes in powers of 1024 (e.g. 1023M)\n"
-	      "  -H, --si                  sizes in powers of 1000 (e.g. 1.1G)\n"
-	      "  -k                        like --block-size=1K\n"
-	      "  -B, --block-size SIZE     scale sizes by SIZE (1K, 1M, 1MB, ...)\n"
-	      "  -P, --portability         POSIX output format\n"
-	      "  -T, --print-type          print the file system type\n"
-	      "  -i, --inodes              inode counts instead of blocks\n"
-	      "  -l, --local               only local file systems\n"
-	      "      --total               a grand total\n"
-	      "      --output[=FIELDS]     df's fields (source, fstype, itotal, iused, iavail,\n"
-	      "                            ipcent, size, used, avail, pcent, file, target) and\n"
-	      "                            status, latency, error\n"
-	      "With these, the mounts are df's (every real file system, one per device)\n"
-	      "and an unhealthy one shows '-' and is named on stderr.\n"
-	      "\n"
-	      "Monitoring (see also check_fsprobe --help):\n"
-	      "      --nagios              Nagios/Icinga plugin output; exit 0 OK, 1 WARNING,\n"
-	      "                            2 CRITICAL, 3 UNKNOWN\n"
-	      "      --warning RANGE       with --nagios: WARNING on percent used (80, ~:80)\n"
-	      "                            or bytes available (10GB:)\n"
-	      "      --critical RANGE      with --nagios: CRITICAL likewise\n"
-	      "      --iwarning RANGE      with --nagios: WARNING on percent of inodes used\n"
-	      "      --icritical RANGE     with --nagios: CRITICAL likewise\n"
-	      "      --prometheus          Prometheus exposition format\n"
-	      "      --textfile PATH       write it to PATH atomically, for node_exporter's\n"
-	      "                            textfile collector\n"
-	      "\n"
-	      "      --help                this help\n"
-	      "  -V, --version             version\n"
-	      "\n"
-	      "Exit status: 0 all selected mounts ok (or denied), 1 any unhealthy,\n"
-	      "2 usage error or fsprobe's own failure. Warnings (NFSv4 client identity,\n"
-	      "lease churn) do not change it; with --nagios they make WARNING.\n",
-	      out);
-}
-
 static int append_types(char ***list, const char *arg)
 {
 	/* Comma separated as findmnt, and repeatable as df. */
@@ -274,6 +193,7 @@ enum {
 	OPT_SYSROOT,
 	OPT_LEASE_CHURN,
 	OPT_EXACT_MATCH,
+	OPT_MAX_ID, /* every id of fsprobe's options is below */
 };
 
 /* The long options both parsers take alike (--engine, --state-dir,
@@ -305,279 +225,510 @@ static int take_common_long(struct args *a, int c, const char *arg, complain_fn 
 	return r < 0 ? r : 1;
 }
 
+/* ------------------------------------------------------------ fsprobe
+ * Every option of fsprobe is one row of cli_options[]: its names, its
+ * argument, the group --help shows it under and its help text. The getopt
+ * array, the short option string and --help are derived from the table,
+ * and each group's handler takes the group's options; the conflicting
+ * pairs are cli_conflicts[]. */
+
+enum cli_group {
+	GROUP_SELECTION,
+	GROUP_PROBING,
+	GROUP_DAEMON,
+	GROUP_OUTPUT,
+	GROUP_DF,
+	GROUP_MONITORING,
+	GROUP_INFO,
+	/* Accepted, shown nowhere on purpose (the row says why). */
+	GROUP_HIDDEN,
+	_GROUP_MAX,
+};
+
+struct cli_option {
+	const char *name; /* long name; NULL: a short option only */
+	int id;		  /* the short option's letter, or OPT_* */
+	int has_arg;	  /* getopt's no_argument, required_ or optional_argument */
+	int group;	  /* enum cli_group (fsprobe), enum plugin_group */
+	const char *arg;  /* what --help shows after the names */
+	const char *help; /* one line, or several separated by \n */
+};
+
+static const struct cli_option cli_options[] = {
+	{ "all", 'a', no_argument, GROUP_SELECTION, NULL, "all mounts, local and pseudo ones too" },
+	{ "type", 't', required_argument, GROUP_SELECTION, "TYPE[,...]", "only mounts of these types" },
+	{ "exclude-type", 'x', required_argument, GROUP_SELECTION, "TYPE[,...]", "no mounts of these types" },
+	{ "exact-match", OPT_EXACT_MATCH, no_argument, GROUP_SELECTION, NULL,
+	  "each FILE must be a mount point: one that is not\n(its mount is gone) is reported, exit status 1" },
+	{ "mountinfo", OPT_MOUNTINFO, required_argument, GROUP_SELECTION, "FILE", "read the mount table from FILE" },
+	{ "mountstats", OPT_MOUNTSTATS, required_argument, GROUP_SELECTION, "FILE", "read NFS statistics from FILE" },
+
+	{ "timeout", OPT_TIMEOUT, required_argument, GROUP_PROBING, "DURATION",
+	  "deadline for the whole run (default 5s;\ne.g. 2s, 500ms, 1.5s, 1m or bare seconds)" },
+	{ "engine", OPT_ENGINE, required_argument, GROUP_PROBING, "ENGINE", "auto (default), uring or threads" },
+	{ "state-dir", OPT_STATE_DIR, required_argument, GROUP_PROBING, "DIR",
+	  "registry of probes still pending from earlier runs" },
+	{ "no-state", OPT_NO_STATE, no_argument, GROUP_PROBING, NULL, "do not use the registry" },
+	{ "lease-churn-threshold", OPT_LEASE_CHURN, required_argument, GROUP_PROBING, "N",
+	  "NFSv4 lease re-establishments per 10 minutes\nthat make the lease-churn warning (default 6;\n0: no such check)" },
+
+	{ "daemon", OPT_DAEMON, no_argument, GROUP_DAEMON, NULL, "probe continuously (systemd Type=notify, watchdog)" },
+	{ "interval", OPT_INTERVAL, required_argument, GROUP_DAEMON, "DURATION",
+	  "between cycles (default 15s); --timeout is per request" },
+	{ "exec-on-change", OPT_EXEC_ON_CHANGE, required_argument, GROUP_DAEMON, "PROGRAM",
+	  "run PROGRAM on each change of a mount's status" },
+	{ "exec-timeout", OPT_EXEC_TIMEOUT, required_argument, GROUP_DAEMON, "DURATION",
+	  "kill PROGRAM after this long (default 30s)" },
+	{ "abort-fuse-after", OPT_ABORT_FUSE_AFTER, required_argument, GROUP_DAEMON, "DURATION",
+	  "abort FUSE connections hung that long" },
+	{ "max-cycles", OPT_MAX_CYCLES, required_argument, GROUP_DAEMON, "N",
+	  "exit once the Nth cycle has settled (tests,\nbenchmarks; default: run until stopped)" },
+
+	{ "json", 'J', no_argument, GROUP_OUTPUT, NULL, "JSON" },
+	{ "raw", 'r', no_argument, GROUP_OUTPUT, NULL, "raw table" },
+	{ "pairs", OPT_PAIRS, no_argument, GROUP_OUTPUT, NULL, "NAME=\"value\" pairs" },
+	{ "columns", 'o', required_argument, GROUP_OUTPUT, "LIST", "columns to show (see --list-columns)" },
+	{ "list-columns", OPT_LIST_COLUMNS, no_argument, GROUP_OUTPUT, NULL, "list the columns" },
+	{ "noheadings", 'n', no_argument, GROUP_OUTPUT, NULL, "no header line" },
+	{ "bytes", 'b', no_argument, GROUP_OUTPUT, NULL, "sizes in bytes" },
+	{ "quiet", 'q', no_argument, GROUP_OUTPUT, NULL, "print nothing; the exit status tells" },
+	{ "verbose", 'v', no_argument, GROUP_OUTPUT, NULL, "say which engine ran and why" },
+
+	{ "human-readable", 'h', no_argument, GROUP_DF, NULL, "sizes in powers of 1024 (e.g. 1023M)" },
+	{ "si", 'H', no_argument, GROUP_DF, NULL, "sizes in powers of 1000 (e.g. 1.1G)" },
+	{ NULL, 'k', no_argument, GROUP_DF, NULL, "like --block-size=1K" },
+	{ "block-size", 'B', required_argument, GROUP_DF, "SIZE", "scale sizes by SIZE (1K, 1M, 1MB, ...)" },
+	{ "portability", 'P', no_argument, GROUP_DF, NULL, "POSIX output format" },
+	{ "print-type", 'T', no_argument, GROUP_DF, NULL, "print the file system type" },
+	{ "inodes", 'i', no_argument, GROUP_DF, NULL, "inode counts instead of blocks" },
+	{ "local", 'l', no_argument, GROUP_DF, NULL, "only local file systems" },
+	{ "total", OPT_TOTAL, no_argument, GROUP_DF, NULL, "a grand total" },
+	{ "output", OPT_OUTPUT, optional_argument, GROUP_DF, "[=FIELDS]",
+	  "df's fields (source, fstype, itotal, iused, iavail,\nipcent, size, used, avail, pcent, file, target) and\n"
+	  "status, latency, error" },
+
+	{ "nagios", OPT_NAGIOS, no_argument, GROUP_MONITORING, NULL,
+	  "Nagios/Icinga plugin output; exit 0 OK, 1 WARNING,\n2 CRITICAL, 3 UNKNOWN" },
+	{ "warning", OPT_WARNING, required_argument, GROUP_MONITORING, "RANGE",
+	  "with --nagios: WARNING on percent used (80, ~:80)\nor bytes available (10GB:)" },
+	{ "critical", OPT_CRITICAL, required_argument, GROUP_MONITORING, "RANGE", "with --nagios: CRITICAL likewise" },
+	{ "iwarning", OPT_IWARNING, required_argument, GROUP_MONITORING, "RANGE",
+	  "with --nagios: WARNING on percent of inodes used" },
+	{ "icritical", OPT_ICRITICAL, required_argument, GROUP_MONITORING, "RANGE", "with --nagios: CRITICAL likewise" },
+	{ "prometheus", OPT_PROMETHEUS, no_argument, GROUP_MONITORING, NULL, "Prometheus exposition format" },
+	{ "textfile", OPT_TEXTFILE, required_argument, GROUP_MONITORING, "PATH",
+	  "write it to PATH atomically, for node_exporter's\ntextfile collector" },
+
+	{ "help", OPT_HELP, no_argument, GROUP_INFO, NULL, "this help" },
+	{ "version", 'V', no_argument, GROUP_INFO, NULL, "version" },
+
+	/* df's --sync and --no-sync: accepted for df's command lines and
+	 * ignored, as the man page says (sync(2) would block on every dead
+	 * mount); nothing to choose, so nothing in --help. */
+	{ "sync", OPT_SYNC, no_argument, GROUP_HIDDEN, NULL, NULL },
+	{ "no-sync", OPT_SYNC, no_argument, GROUP_HIDDEN, NULL, NULL },
+	/* Tests only: the root under which the NFSv4 identity sources (sys/,
+	 * proc/sys/kernel/hostname, run/) are read, to feed recorded ones. */
+	{ "sysroot", OPT_SYSROOT, required_argument, GROUP_HIDDEN, "DIR", NULL },
+};
+
+/* Pairs that cannot go together, checked as the second one is met (its
+ * message first, before anything later on the line). */
+static const struct {
+	int a, b;
+} cli_conflicts[] = {
+	{ 'P', OPT_OUTPUT },
+	{ 'T', OPT_OUTPUT },
+	{ 'i', OPT_OUTPUT },
+	{ OPT_NAGIOS, OPT_PROMETHEUS },
+	{ OPT_NAGIOS, OPT_TEXTFILE },
+};
+
+/* How a message names an option: -P, or --output. A --textfile counts as
+ * the --prometheus it implies. */
+static const char *cli_option_shown(int id, char *buf, size_t bufsz)
+{
+	if (id == OPT_TEXTFILE)
+		id = OPT_PROMETHEUS;
+	for (size_t i = 0; i < ARRAY_SIZE(cli_options); i++)
+		if (cli_options[i].id == id) {
+			if (id < 0x80)
+				(void)snprintf(buf, bufsz, "-%c", id);
+			else
+				(void)snprintf(buf, bufsz, "--%s", cli_options[i].name);
+			break;
+		}
+	return buf;
+}
+
+/* getopt_long()'s array and short option string (after prefix) from a
+ * table of options; a short option named by several rows (aliases) once. */
+static void getopt_tables(const struct cli_option *opts, size_t n_opts, const char *prefix, struct option *longs,
+			  char *shorts)
+{
+	size_t n = 0;
+
+	shorts = stpcpy(shorts, prefix);
+	for (size_t i = 0; i < n_opts; i++) {
+		const struct cli_option *o = &opts[i];
+		bool again = false;
+
+		if (o->name)
+			longs[n++] = (struct option){ o->name, o->has_arg, NULL, o->id };
+		for (size_t j = 0; j < i; j++)
+			again |= opts[j].id == o->id;
+		if (o->id < 0x80 && !again) {
+			*shorts++ = (char)o->id;
+			if (o->has_arg != no_argument)
+				*shorts++ = ':';
+			if (o->has_arg == optional_argument)
+				*shorts++ = ':';
+		}
+	}
+	longs[n] = (struct option){};
+	*shorts = '\0';
+}
+
+/* Each group's options. 1 taken, 0 to exit successfully (--help,
+ * --version, --list-columns), -EINVAL (said) or -ENOMEM. */
+
+static int take_selection(struct args *a, int c, const char *arg)
+{
+	switch (c) {
+	case 'a':
+		a->filter.all = true;
+		return 1;
+	case 't':
+	case 'x': {
+		int r = take_types(a, c == 'x', c == 't' ? "-t" : "-x", arg, cli_error);
+		return r < 0 ? r : 1;
+	}
+	case OPT_MOUNTSTATS:
+		a->nfs.mountstats = arg;
+		return 1;
+	}
+	return 1; /* --exact-match, --mountinfo: take_common_long() */
+}
+
+static int take_probing(struct args *a, int c, const char *arg)
+{
+	int r;
+
+	switch (c) {
+	case OPT_TIMEOUT:
+		r = parse_duration(arg, &a->timeout_ns);
+		if (r < 0) {
+			fprintf(stderr, "fsprobe: invalid --timeout '%s': %s\n", arg,
+				r == -ERANGE ? "must be between 1us and 24h"
+					     : "expected a duration such as 2s, 500ms, 1.5s or 1m");
+			return -EINVAL;
+		}
+		return 1;
+	case OPT_LEASE_CHURN: {
+		char *end;
+		unsigned long v;
+
+		errno = 0;
+		v = strtoul(arg, &end, 10);
+		if (errno || *end || !*arg || arg[0] == '-' || v > 1000000) {
+			fprintf(stderr, "fsprobe: invalid --lease-churn-threshold '%s': expected a count from 0 to 1000000\n",
+				arg);
+			return -EINVAL;
+		}
+		a->nfs.churn_threshold = (unsigned)v;
+		return 1;
+	}
+	}
+	return 1; /* --engine, --state-dir, --no-state: take_common_long() */
+}
+
+static int take_daemon(struct args *a, int c, const char *arg)
+{
+	switch (c) {
+	case OPT_DAEMON:
+		a->daemon_mode = true;
+		return 1;
+	case OPT_INTERVAL:
+	case OPT_ABORT_FUSE_AFTER:
+	case OPT_EXEC_TIMEOUT:
+		if (parse_duration(arg, c == OPT_INTERVAL	  ? &a->daemon.interval_ns
+					: c == OPT_EXEC_TIMEOUT ? &a->daemon.exec_timeout_ns
+								: &a->daemon.abort_fuse_after_ns) < 0) {
+			fprintf(stderr, "fsprobe: invalid --%s '%s': expected a duration such as 15s or 2m\n",
+				c == OPT_INTERVAL ? "interval" : c == OPT_EXEC_TIMEOUT ? "exec-timeout" : "abort-fuse-after",
+				arg);
+			return -EINVAL;
+		}
+		return 1;
+	case OPT_EXEC_ON_CHANGE:
+		if (arg[0] != '/') {
+			fprintf(stderr, "fsprobe: --exec-on-change '%s' must be an absolute path (it is run without a shell)\n",
+				arg);
+			return -EINVAL;
+		}
+		a->daemon.exec_on_change = arg;
+		return 1;
+	case OPT_MAX_CYCLES: {
+		char *end;
+
+		errno = 0;
+		a->daemon.max_cycles = strtoull(arg, &end, 10);
+		if (errno || *end || !*arg || arg[0] == '-') {
+			fprintf(stderr, "fsprobe: invalid --max-cycles '%s'\n", arg);
+			return -EINVAL;
+		}
+		return 1;
+	}
+	}
+	return 1;
+}
+
+static int take_output(struct args *a, int c, const char *arg)
+{
+	switch (c) {
+	case 'J':
+	case 'r':
+	case OPT_PAIRS:
+		a->table.mode = c == 'J' ? TABLE_JSON : c == 'r' ? TABLE_RAW : TABLE_PAIRS;
+		break;
+	case 'o': {
+		const char *bad = NULL;
+		size_t len = 0;
+
+		if (render_table_check_columns(arg, &bad, &len) < 0) {
+			fprintf(stderr, "fsprobe: unknown column '%.*s' (see --list-columns)\n", (int)len, bad ? bad : "");
+			return -EINVAL;
+		}
+		a->table.columns = arg;
+		break;
+	}
+	case OPT_LIST_COLUMNS:
+		render_table_list_columns(stdout);
+		return 0;
+	case 'n':
+	case 'b':
+	case 'q':
+	case 'v':
+		*(c == 'n' ? &a->table.noheadings : c == 'b' ? &a->table.bytes : c == 'q' ? &a->quiet : &a->verbose) = true;
+		break;
+	}
+	return 1;
+}
+
+static int take_df(struct args *a, int c, const char *arg)
+{
+	const char *bad = NULL;
+	size_t len = 0;
+	int r;
+
+	a->df.enabled = true;
+	switch (c) {
+	case 'h':
+	case 'H':
+		a->df.block_size_set = true;
+		a->df.block_size = 1;
+		a->df.size_flags = SIZE_AUTOSCALE | SIZE_SI | (c == 'h' ? SIZE_BASE_1024 : 0);
+		break;
+	case 'k':
+		a->df.block_size_set = true;
+		a->df.block_size = 1024;
+		a->df.size_flags = 0;
+		break;
+	case 'B':
+		if (size_parse_block_size(arg, &a->df.block_size, &a->df.size_flags) < 0) {
+			fprintf(stderr, "fsprobe: invalid --block-size '%s'\n", arg);
+			return -EINVAL;
+		}
+		a->df.block_size_set = true;
+		break;
+	case 'P':
+	case 'T':
+	case 'i':
+	case 'l':
+	case OPT_TOTAL:
+		*(c == 'P'   ? &a->df.posix
+		  : c == 'T' ? &a->df.print_type
+		  : c == 'i' ? &a->df.inodes
+		  : c == 'l' ? &a->df.local
+			     : &a->df.total) = true;
+		break;
+	case OPT_OUTPUT:
+		a->df.output = true;
+		if (arg && (r = df_parse_output(&a->df, arg, &bad, &len)) < 0) {
+			fprintf(stderr, "fsprobe: option --output: field '%.*s' %s\n", (int)len, bad,
+				r == -EEXIST ? "used more than once" : "unknown");
+			return -EINVAL;
+		}
+		break;
+	}
+	return 1;
+}
+
+static int take_monitoring(struct args *a, int c, const char *arg)
+{
+	char shown[32];
+
+	switch (c) {
+	case OPT_NAGIOS:
+		a->format = OUTPUT_NAGIOS;
+		return 1;
+	case OPT_TEXTFILE:
+		if (!*arg) {
+			fprintf(stderr, "fsprobe: --textfile needs a file name\n");
+			return -EINVAL;
+		}
+		a->textfile = arg;
+		a->format = OUTPUT_PROMETHEUS;
+		return 1;
+	case OPT_PROMETHEUS:
+		a->format = OUTPUT_PROMETHEUS;
+		return 1;
+	}
+	/* --warning, --critical, --iwarning, --icritical */
+	(void)cli_option_shown(c, shown, sizeof(shown));
+	return take_threshold(a, shown + 2, shown, arg, cli_error) < 0 ? -EINVAL : 1;
+}
+
+static void usage(FILE *out);
+
+static int take_info(struct args *a _unused_, int c, const char *arg _unused_)
+{
+	if (c == OPT_HELP)
+		usage(stdout);
+	else
+		printf("fsprobe %s\n", PACKAGE_VERSION);
+	return 0;
+}
+
+static int take_hidden(struct args *a, int c, const char *arg)
+{
+	if (c == OPT_SYSROOT)
+		a->nfs.sysroot = arg;
+	/* OPT_SYNC: sync(2) would block on every dead mount: never. */
+	return 1;
+}
+
+/* Each group: its heading and closing note in --help, and its handler. */
+static const struct {
+	const char *heading, *footer;
+	int (*take)(struct args *a, int c, const char *arg);
+} groups[_GROUP_MAX] = {
+	[GROUP_SELECTION] = { "Selection:\n", NULL, take_selection },
+	[GROUP_PROBING] = { "Probing:\n", NULL, take_probing },
+	[GROUP_DAEMON] = { "Daemon:\n", NULL, take_daemon },
+	[GROUP_OUTPUT] = { "Output:\n", NULL, take_output },
+	[GROUP_DF] = { "df-compatible output (GNU df's layout; healthy rows as df prints them):\n",
+		       "With these, the mounts are df's (every real file system, one per device)\n"
+		       "and an unhealthy one shows '-' and is named on stderr.\n",
+		       take_df },
+	[GROUP_MONITORING] = { "Monitoring (see also check_fsprobe --help):\n", NULL, take_monitoring },
+	[GROUP_INFO] = { "", NULL, take_info },
+	[GROUP_HIDDEN] = { NULL, NULL, take_hidden },
+};
+
+static void usage(FILE *out)
+{
+	/* Help texts start in this column; a longer left side gets two
+	 * spaces. */
+	enum { HELP_COLUMN = 28 };
+
+	fputs("Usage: fsprobe [options] [FILE...]\n"
+	      "\n"
+	      "Probe every NFS, CIFS/SMB and FUSE mount (or the mounts holding FILEs)\n"
+	      "and report its health, returning within the timeout whatever the mounts do.\n",
+	      out);
+	for (int g = 0; g < GROUP_HIDDEN; g++) {
+		fprintf(out, "\n%s", groups[g].heading);
+		for (size_t i = 0; i < ARRAY_SIZE(cli_options); i++) {
+			const struct cli_option *o = &cli_options[i];
+			int w;
+
+			if ((int)o->group != g)
+				continue;
+			if (o->id < 0x80)
+				w = fprintf(out, "  -%c%s", o->id, o->name ? ", " : "");
+			else
+				w = fprintf(out, "      ");
+			if (o->name)
+				w += fprintf(out, "--%s", o->name);
+			if (o->arg)
+				w += fprintf(out, "%s%s", o->arg[0] == '[' ? "" : " ", o->arg);
+			fprintf(out, "%*s", w < HELP_COLUMN - 1 ? HELP_COLUMN - w : 2, "");
+			for (const char *h = o->help; *h;) {
+				size_t l = strcspn(h, "\n");
+
+				fprintf(out, "%.*s\n", (int)l, h);
+				h += l;
+				if (*h == '\n' && *++h)
+					fprintf(out, "%*s", HELP_COLUMN, "");
+			}
+		}
+		if (groups[g].footer)
+			fputs(groups[g].footer, out);
+	}
+	fputs("\n"
+	      "Exit status: 0 all selected mounts ok (or denied), 1 any unhealthy,\n"
+	      "2 usage error or fsprobe's own failure. Warnings (NFSv4 client identity,\n"
+	      "lease churn) do not change it; with --nagios they make WARNING.\n",
+	      out);
+}
+
+static const struct cli_option *cli_option_of(int id)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(cli_options); i++)
+		if (cli_options[i].id == id)
+			return &cli_options[i];
+	return NULL;
+}
+
+/* The option met now against those met before: -EINVAL (said) when a
+ * pair of cli_conflicts[] is complete. */
+static int check_conflicts(const bool *seen, int c)
+{
+	char x[32], y[32];
+
+	for (size_t i = 0; i < ARRAY_SIZE(cli_conflicts); i++) {
+		int a = cli_conflicts[i].a, b = cli_conflicts[i].b;
+
+		if ((c == a && seen[b]) || (c == b && seen[a])) {
+			fprintf(stderr, "fsprobe: options %s and %s are mutually exclusive\n",
+				cli_option_shown(a, x, sizeof(x)), cli_option_shown(b, y, sizeof(y)));
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /* Returns 1 to go on, 0 to exit successfully (help, version), -EINVAL on a
  * usage error (already reported). */
 int args_parse(int argc, char *argv[], struct args *a)
 {
-	static const struct option opts[] = {
-		{ "all", no_argument, NULL, 'a' },
-		{ "type", required_argument, NULL, 't' },
-		{ "exclude-type", required_argument, NULL, 'x' },
-		{ "mountinfo", required_argument, NULL, OPT_MOUNTINFO },
-		{ "exact-match", no_argument, NULL, OPT_EXACT_MATCH },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ "engine", required_argument, NULL, OPT_ENGINE },
-		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
-		{ "no-state", no_argument, NULL, OPT_NO_STATE },
-		{ "json", no_argument, NULL, 'J' },
-		{ "raw", no_argument, NULL, 'r' },
-		{ "pairs", no_argument, NULL, OPT_PAIRS },
-		{ "columns", required_argument, NULL, 'o' },
-		{ "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
-		{ "noheadings", no_argument, NULL, 'n' },
-		{ "bytes", no_argument, NULL, 'b' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "human-readable", no_argument, NULL, 'h' },
-		{ "si", no_argument, NULL, 'H' },
-		{ "block-size", required_argument, NULL, 'B' },
-		{ "portability", no_argument, NULL, 'P' },
-		{ "print-type", no_argument, NULL, 'T' },
-		{ "inodes", no_argument, NULL, 'i' },
-		{ "local", no_argument, NULL, 'l' },
-		{ "total", no_argument, NULL, OPT_TOTAL },
-		{ "output", optional_argument, NULL, OPT_OUTPUT },
-		{ "sync", no_argument, NULL, OPT_SYNC },
-		{ "no-sync", no_argument, NULL, OPT_SYNC },
-		{ "nagios", no_argument, NULL, OPT_NAGIOS },
-		{ "warning", required_argument, NULL, OPT_WARNING },
-		{ "critical", required_argument, NULL, OPT_CRITICAL },
-		{ "iwarning", required_argument, NULL, OPT_IWARNING },
-		{ "icritical", required_argument, NULL, OPT_ICRITICAL },
-		{ "prometheus", no_argument, NULL, OPT_PROMETHEUS },
-		{ "textfile", required_argument, NULL, OPT_TEXTFILE },
-		{ "daemon", no_argument, NULL, OPT_DAEMON },
-		{ "interval", required_argument, NULL, OPT_INTERVAL },
-		{ "exec-on-change", required_argument, NULL, OPT_EXEC_ON_CHANGE },
-		{ "abort-fuse-after", required_argument, NULL, OPT_ABORT_FUSE_AFTER },
-		{ "max-cycles", required_argument, NULL, OPT_MAX_CYCLES },
-		{ "mountstats", required_argument, NULL, OPT_MOUNTSTATS },
-		{ "sysroot", required_argument, NULL, OPT_SYSROOT },
-		{ "lease-churn-threshold", required_argument, NULL, OPT_LEASE_CHURN },
-		{ "exec-timeout", required_argument, NULL, OPT_EXEC_TIMEOUT },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ "version", no_argument, NULL, 'V' },
-		{}
-	};
+	struct option longs[ARRAY_SIZE(cli_options) + 1];
+	char shorts[3 * ARRAY_SIZE(cli_options) + 1];
+	bool seen[OPT_MAX_ID] = {};
 	int c, r;
 
+	getopt_tables(cli_options, ARRAY_SIZE(cli_options), "", longs, shorts);
 	a->timeout_ns = DEFAULT_TIMEOUT_NS;
 	a->engine = PROBE_ENGINE_AUTO;
 	a->nfs.churn_threshold = CHURN_DEFAULT_THRESHOLD;
-	while ((c = getopt_long(argc, argv, "at:x:Jro:nbqvVhHkB:PTil", opts, NULL)) >= 0) {
-		r = take_common_long(a, c, optarg, cli_error);
-		if (r < 0)
-			return r;
-		if (r > 0)
-			continue;
-		switch (c) {
-		case 'a':
-			a->filter.all = true;
-			break;
-		case 't':
-		case 'x':
-			r = take_types(a, c == 'x', c == 't' ? "-t" : "-x", optarg, cli_error);
-			if (r < 0)
-				return r;
-			break;
-		case OPT_TIMEOUT:
-			r = parse_duration(optarg, &a->timeout_ns);
-			if (r < 0) {
-				fprintf(stderr, "fsprobe: invalid --timeout '%s': %s\n", optarg,
-					r == -ERANGE ? "must be between 1us and 24h"
-						     : "expected a duration such as 2s, 500ms, 1.5s or 1m");
-				return -EINVAL;
-			}
-			break;
-		case 'J':
-			a->table.mode = TABLE_JSON;
-			break;
-		case 'r':
-			a->table.mode = TABLE_RAW;
-			break;
-		case OPT_PAIRS:
-			a->table.mode = TABLE_PAIRS;
-			break;
-		case 'o': {
-			const char *bad = NULL;
-			size_t len = 0;
-			if (render_table_check_columns(optarg, &bad, &len) < 0) {
-				fprintf(stderr, "fsprobe: unknown column '%.*s' (see --list-columns)\n", (int)len,
-					bad ? bad : "");
-				return -EINVAL;
-			}
-			a->table.columns = optarg;
-			break;
-		}
-		case OPT_LIST_COLUMNS:
-			render_table_list_columns(stdout);
-			return 0;
-		case 'n':
-			a->table.noheadings = true;
-			break;
-		case 'b':
-			a->table.bytes = true;
-			break;
-		case 'q':
-			a->quiet = true;
-			break;
-		case 'v':
-			a->verbose = true;
-			break;
-		case 'h':
-		case 'H':
-			a->df.enabled = a->df.block_size_set = true;
-			a->df.block_size = 1;
-			a->df.size_flags = SIZE_AUTOSCALE | SIZE_SI | (c == 'h' ? SIZE_BASE_1024 : 0);
-			break;
-		case 'k':
-			a->df.enabled = a->df.block_size_set = true;
-			a->df.block_size = 1024;
-			a->df.size_flags = 0;
-			break;
-		case 'B':
-			r = size_parse_block_size(optarg, &a->df.block_size, &a->df.size_flags);
-			if (r < 0) {
-				fprintf(stderr, "fsprobe: invalid --block-size '%s'\n", optarg);
-				return -EINVAL;
-			}
-			a->df.enabled = a->df.block_size_set = true;
-			break;
-		case 'P':
-		case 'T':
-		case 'i':
-			if (a->df.output) {
-				fprintf(stderr, "fsprobe: options -%c and --output are mutually exclusive\n", c);
-				return -EINVAL;
-			}
-			a->df.enabled = true;
-			*(c == 'P' ? &a->df.posix : c == 'T' ? &a->df.print_type : &a->df.inodes) = true;
-			break;
-		case 'l':
-			a->df.enabled = a->df.local = true;
-			break;
-		case OPT_TOTAL:
-			a->df.enabled = a->df.total = true;
-			break;
-		case OPT_OUTPUT: {
-			const char *bad = NULL;
-			size_t len = 0;
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) >= 0) {
+		const struct cli_option *o = cli_option_of(c);
 
-			if (a->df.posix || a->df.print_type || a->df.inodes) {
-				fprintf(stderr, "fsprobe: options -%c and --output are mutually exclusive\n",
-					a->df.posix ? 'P' : a->df.print_type ? 'T' : 'i');
-				return -EINVAL;
-			}
-			a->df.enabled = a->df.output = true;
-			if (optarg && (r = df_parse_output(&a->df, optarg, &bad, &len)) < 0) {
-				fprintf(stderr, "fsprobe: option --output: field '%.*s' %s\n", (int)len, bad,
-					r == -EEXIST ? "used more than once" : "unknown");
-				return -EINVAL;
-			}
-			break;
-		}
-		case OPT_SYNC:
-			/* sync(2) would block on every dead mount: never. */
-			break;
-		case OPT_DAEMON:
-			a->daemon_mode = true;
-			break;
-		case OPT_INTERVAL:
-		case OPT_ABORT_FUSE_AFTER:
-		case OPT_EXEC_TIMEOUT:
-			r = parse_duration(optarg, c == OPT_INTERVAL	    ? &a->daemon.interval_ns
-						   : c == OPT_EXEC_TIMEOUT ? &a->daemon.exec_timeout_ns
-									 : &a->daemon.abort_fuse_after_ns);
-			if (r < 0) {
-				fprintf(stderr, "fsprobe: invalid --%s '%s': expected a duration such as 15s or 2m\n",
-					c == OPT_INTERVAL ? "interval" : c == OPT_EXEC_TIMEOUT ? "exec-timeout" : "abort-fuse-after",
-					optarg);
-				return -EINVAL;
-			}
-			break;
-		case OPT_EXEC_ON_CHANGE:
-			if (optarg[0] != '/') {
-				fprintf(stderr, "fsprobe: --exec-on-change '%s' must be an absolute path (it is run without a shell)\n",
-					optarg);
-				return -EINVAL;
-			}
-			a->daemon.exec_on_change = optarg;
-			break;
-		case OPT_MAX_CYCLES: {
-			char *end;
-			errno = 0;
-			a->daemon.max_cycles = strtoull(optarg, &end, 10);
-			if (errno || *end || !*optarg || optarg[0] == '-') {
-				fprintf(stderr, "fsprobe: invalid --max-cycles '%s'\n", optarg);
-				return -EINVAL;
-			}
-			break;
-		}
-		case OPT_MOUNTSTATS:
-			a->nfs.mountstats = optarg;
-			break;
-		case OPT_SYSROOT:
-			/* Tests: where the NFSv4 identity sources (sys/,
-			 * proc/sys/kernel/hostname, run/) are read. */
-			a->nfs.sysroot = optarg;
-			break;
-		case OPT_LEASE_CHURN: {
-			char *end;
-			unsigned long v;
-
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno || *end || !*optarg || optarg[0] == '-' || v > 1000000) {
-				fprintf(stderr, "fsprobe: invalid --lease-churn-threshold '%s': expected a count from 0 to 1000000\n",
-					optarg);
-				return -EINVAL;
-			}
-			a->nfs.churn_threshold = (unsigned)v;
-			break;
-		}
-		case OPT_NAGIOS:
-		case OPT_PROMETHEUS:
-		case OPT_TEXTFILE: {
-			enum output_format f = c == OPT_NAGIOS ? OUTPUT_NAGIOS : OUTPUT_PROMETHEUS;
-
-			if ((a->format == OUTPUT_NAGIOS || a->format == OUTPUT_PROMETHEUS) && a->format != f) {
-				fprintf(stderr, "fsprobe: options --nagios and --prometheus are mutually exclusive\n");
-				return -EINVAL;
-			}
-			a->format = f;
-			if (c == OPT_TEXTFILE) {
-				if (!*optarg) {
-					fprintf(stderr, "fsprobe: --textfile needs a file name\n");
-					return -EINVAL;
-				}
-				a->textfile = optarg;
-			}
-			break;
-		}
-		case OPT_WARNING:
-		case OPT_CRITICAL:
-		case OPT_IWARNING:
-		case OPT_ICRITICAL: {
-			const char *shown = c == OPT_WARNING    ? "--warning"
-					  : c == OPT_CRITICAL ? "--critical"
-					  : c == OPT_IWARNING ? "--iwarning"
-							      : "--icritical";
-
-			r = take_threshold(a, shown + 2, shown, optarg, cli_error);
-			if (r < 0)
-				return r;
-			break;
-		}
-		case OPT_HELP:
-			usage(stdout);
-			return 0;
-		case 'V':
-			printf("fsprobe %s\n", PACKAGE_VERSION);
-			return 0;
-		default:
+		if (!o) {
 			fprintf(stderr, "Try 'fsprobe --help' for more information.\n");
 			return -EINVAL;
 		}
+		r = check_conflicts(seen, c);
+		if (r < 0)
+			return r;
+		seen[c] = true;
+		r = take_common_long(a, c, optarg, cli_error);
+		if (r < 0)
+			return r;
+		r = groups[o->group].take(a, c, optarg);
+		if (r <= 0)
+			return r;
 	}
 	if (a->format != OUTPUT_NAGIOS && (a->nagios.warning.set || a->nagios.critical.set ||
 					   a->nagios.iwarning.set || a->nagios.icritical.set)) {
@@ -743,236 +894,291 @@ static int take_disk_positional(struct args *a, int argc, char *argv[])
 	return 0;
 }
 
+/* check_fsprobe's options in the same style: one row each in
+ * plugin_options[] (aliases, as check_disk has them, are rows of their
+ * own), the getopt arrays derived from it, one handler per group. Its
+ * --help (plugin_usage()) stays written out: it follows check_disk's, which
+ * shows several spellings of one option on one line. */
+enum plugin_group {
+	PLUGIN_INFO,	  /* -h, -V, --extra-opts */
+	PLUGIN_LIMITS,	  /* thresholds and units */
+	PLUGIN_PATHS,	  /* which mounts, in check_disk's order */
+	PLUGIN_REPORTING, /* what is shown and how */
+	PLUGIN_PROBING,	  /* fsprobe's own: -t, --engine, the registry */
+	_PLUGIN_GROUP_MAX,
+};
+
+static const struct cli_option plugin_options[] = {
+	{ "help", 'h', no_argument, PLUGIN_INFO, NULL, NULL },
+	{ "version", 'V', no_argument, PLUGIN_INFO, NULL, NULL },
+	{ "extra-opts", OPT_EXTRA_OPTS, optional_argument, PLUGIN_INFO, NULL, NULL },
+	{ "warning", 'w', required_argument, PLUGIN_LIMITS, NULL, NULL },
+	{ "critical", 'c', required_argument, PLUGIN_LIMITS, NULL, NULL },
+	{ "iwarning", 'W', required_argument, PLUGIN_LIMITS, NULL, NULL },
+	{ "icritical", 'K', required_argument, PLUGIN_LIMITS, NULL, NULL },
+	{ "used-warning", OPT_USED_WARNING, required_argument, PLUGIN_LIMITS, NULL, NULL },
+	{ "used-critical", OPT_USED_CRITICAL, required_argument, PLUGIN_LIMITS, NULL, NULL },
+	{ "inodes-used-warning", OPT_INODES_USED_WARNING, required_argument, PLUGIN_LIMITS, NULL, NULL },
+	{ "inodes-used-critical", OPT_INODES_USED_CRITICAL, required_argument, PLUGIN_LIMITS, NULL, NULL },
+	{ "kilobytes", 'k', no_argument, PLUGIN_LIMITS, NULL, NULL },
+	{ "megabytes", 'm', no_argument, PLUGIN_LIMITS, NULL, NULL },
+	{ "units", 'u', required_argument, PLUGIN_LIMITS, NULL, NULL },
+	{ "freespace-ignore-reserved", 'f', no_argument, PLUGIN_LIMITS, NULL, NULL },
+	{ "path", 'p', required_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "partition", 'p', required_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "exclude_device", 'x', required_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "exclude-type", 'X', required_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "include-type", 'N', required_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "type", 'N', required_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "group", 'g', required_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "eregi-path", 'R', required_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "eregi-partition", 'R', required_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "ereg-path", 'r', required_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "ereg-partition", 'r', required_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "ignore-ereg-path", 'i', required_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "ignore-ereg-partition", 'i', required_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "ignore-eregi-path", 'I', required_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "ignore-eregi-partition", 'I', required_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "local", 'l', no_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "stat-remote-fs", 'L', no_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "exact-match", 'E', no_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "all", 'A', no_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "clear", 'C', no_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "mountinfo", OPT_MOUNTINFO, required_argument, PLUGIN_PATHS, NULL, NULL },
+	{ "iperfdata", 'P', no_argument, PLUGIN_REPORTING, NULL, NULL },
+	{ "mountpoint", 'M', no_argument, PLUGIN_REPORTING, NULL, NULL },
+	{ "errors-only", 'e', no_argument, PLUGIN_REPORTING, NULL, NULL },
+	{ "quiet", 'q', no_argument, PLUGIN_REPORTING, NULL, NULL },
+	{ "verbose", 'v', no_argument, PLUGIN_REPORTING, NULL, NULL },
+	{ "timeout", 't', required_argument, PLUGIN_PROBING, NULL, NULL },
+	{ "engine", OPT_ENGINE, required_argument, PLUGIN_PROBING, NULL, NULL },
+	{ "state-dir", OPT_STATE_DIR, required_argument, PLUGIN_PROBING, NULL, NULL },
+	{ "no-state", OPT_NO_STATE, no_argument, PLUGIN_PROBING, NULL, NULL },
+};
+
+static int take_plugin_info(struct args *a _unused_, int c, const char *arg _unused_)
+{
+	if (c == OPT_EXTRA_OPTS) {
+		plugin_error("--extra-opts is not supported: give the options on the command line");
+		return -EINVAL;
+	}
+	if (c == 'h')
+		plugin_usage(stdout);
+	else
+		printf("check_fsprobe v%s (fsprobe %s)\n", PACKAGE_VERSION, PACKAGE_VERSION);
+	return 0;
+}
+
+static int take_plugin_limits(struct args *a, int c, const char *arg)
+{
+	struct disk_options *d = &a->disk;
+
+	switch (c) {
+	case 'w':
+	case 'c':
+	case 'W':
+	case 'K':
+		return take_disk_threshold(d, c, arg) < 0 ? -EINVAL : 1;
+	case OPT_USED_WARNING:
+	case OPT_USED_CRITICAL:
+	case OPT_INODES_USED_WARNING:
+	case OPT_INODES_USED_CRITICAL: {
+		const char *shown = c == OPT_USED_WARNING	   ? "--used-warning"
+				  : c == OPT_USED_CRITICAL	   ? "--used-critical"
+				  : c == OPT_INODES_USED_WARNING ? "--inodes-used-warning"
+								 : "--inodes-used-critical";
+		const char *name = c == OPT_USED_WARNING	  ? "warning"
+				 : c == OPT_USED_CRITICAL	  ? "critical"
+				 : c == OPT_INODES_USED_WARNING ? "iwarning"
+								: "icritical";
+
+		return take_threshold(a, name, shown, arg, plugin_error) < 0 ? -EINVAL : 1;
+	}
+	case 'k':
+	case 'm':
+		(void)disk_parse_unit(c == 'k' ? "kB" : "MB", &d->mult, &d->unit);
+		return 1;
+	case 'u':
+		if (disk_parse_unit(arg, &d->mult, &d->unit) < 0) {
+			plugin_error("unit type %s not known", arg);
+			return -EINVAL;
+		}
+		return 1;
+	case 'f':
+		d->ignore_reserved = true;
+		return 1;
+	}
+	return 1;
+}
+
+static int take_exclude_device(struct disk_options *d, const char *arg)
+{
+	size_t n = 0;
+	char **l;
+
+	while (d->exclude_devices && d->exclude_devices[n])
+		n++;
+	l = reallocarray(d->exclude_devices, n + 2, sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	d->exclude_devices = l;
+	l[n + 1] = NULL;
+	l[n] = strdup(arg);
+	return l[n] ? 1 : -ENOMEM;
+}
+
+/* In check_disk's order: thresholds before the paths they apply to, -i
+ * and -I after the paths they drop, -g and -E before the paths they
+ * group or check. */
+static int take_plugin_paths(struct args *a, int c, const char *arg)
+{
+	struct disk_options *d = &a->disk;
+	int r;
+
+	switch (c) {
+	case 'p':
+	case 'r':
+	case 'R':
+	case 'A':
+		if (!disk_limits_any(&d->limits) && !a->nagios.warning.set && !a->nagios.critical.set &&
+		    !a->nagios.iwarning.set && !a->nagios.icritical.set) {
+			plugin_error("Must set a threshold value before using %s", c == 'p' ? "-p" : "-r/-R");
+			return -EINVAL;
+		}
+		r = disk_options_add_op(d, c == 'p' ? DISK_OP_PATH : DISK_OP_REGEX, c == 'A' ? ".*" : arg,
+					c == 'R' || c == 'A');
+		if (r < 0)
+			return r;
+		d->path_selected = true;
+		return 1;
+	case 'i':
+	case 'I':
+		if (!d->path_selected) {
+			plugin_error("Paths need to be selected before using -i/-I. Use -A to select all paths explicitly");
+			return -EINVAL;
+		}
+		r = disk_options_add_op(d, DISK_OP_IGNORE, arg, c == 'I');
+		return r < 0 ? r : 1;
+	case 'C':
+		r = disk_options_add_op(d, DISK_OP_CLEAR, NULL, false);
+		if (r < 0)
+			return r;
+		d->limits = (struct disk_limits){};
+		d->path_selected = false;
+		d->group = NULL;
+		return 1;
+	case 'g':
+	case 'E':
+		/* Both apply to the paths selected after them. */
+		if (d->path_selected) {
+			plugin_error("Must set %s before selecting paths", c == 'g' ? "group value" : "-E");
+			return -EINVAL;
+		}
+		if (c == 'g')
+			d->group = arg;
+		else
+			d->exact = true;
+		return 1;
+	case 'x':
+		return take_exclude_device(d, arg);
+	case 'N':
+	case 'X':
+		r = take_types(a, c == 'X', c == 'N' ? "-N" : "-X", arg, plugin_error);
+		return r < 0 ? r : 1;
+	case 'L':
+	case 'l':
+		d->stat_remote |= c == 'L';
+		d->local = true;
+		return 1;
+	}
+	return 1; /* --mountinfo: take_common_long() */
+}
+
+static int take_plugin_reporting(struct args *a, int c, const char *arg _unused_)
+{
+	struct disk_options *d = &a->disk;
+
+	switch (c) {
+	case 'P':
+	case 'M':
+	case 'e':
+	case 'q':
+		*(c == 'P' ? &d->inode_perfdata : c == 'M' ? &d->device_label : &d->errors_only) = true;
+		return 1;
+	case 'v':
+		d->verbose++;
+		a->nagios.verbose = true;
+		return 1;
+	}
+	return 1;
+}
+
+/* -t goes to a->timeout_ns whole; args_parse_plugin() takes the margin
+ * off at the end. */
+static int take_plugin_probing(struct args *a, int c, const char *arg)
+{
+	int r;
+
+	if (c != 't')
+		return 1; /* --engine, --state-dir, --no-state: take_common_long() */
+	r = parse_duration(arg, &a->timeout_ns);
+	if (r < 0) {
+		plugin_error("invalid timeout '%s': %s", arg,
+			     r == -ERANGE ? "must be between 1us and 24h"
+					  : "expected seconds or a duration such as 2s, 500ms, 1m");
+		return -EINVAL;
+	}
+	return 1;
+}
+
+static int (*const plugin_take[_PLUGIN_GROUP_MAX])(struct args *a, int c, const char *arg) = {
+	[PLUGIN_INFO] = take_plugin_info,	    [PLUGIN_LIMITS] = take_plugin_limits,
+	[PLUGIN_PATHS] = take_plugin_paths,	    [PLUGIN_REPORTING] = take_plugin_reporting,
+	[PLUGIN_PROBING] = take_plugin_probing,
+};
+
 /* check_fsprobe: check_disk's options with check_disk's meaning (see
  * disk.h), the monitoring-plugins conventions (usage errors as an UNKNOWN
  * line), and fsprobe's own under long options check_disk does not have.
  * Returns 1 to go on, 0 after help or version, -EINVAL or -ENOMEM. */
 int args_parse_plugin(int argc, char *argv[], struct args *a)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "warning", required_argument, NULL, 'w' },
-		{ "critical", required_argument, NULL, 'c' },
-		{ "iwarning", required_argument, NULL, 'W' },
-		{ "icritical", required_argument, NULL, 'K' },
-		{ "kilobytes", no_argument, NULL, 'k' },
-		{ "megabytes", no_argument, NULL, 'm' },
-		{ "units", required_argument, NULL, 'u' },
-		{ "path", required_argument, NULL, 'p' },
-		{ "partition", required_argument, NULL, 'p' },
-		{ "exclude_device", required_argument, NULL, 'x' },
-		{ "exclude-type", required_argument, NULL, 'X' },
-		{ "include-type", required_argument, NULL, 'N' },
-		{ "type", required_argument, NULL, 'N' },
-		{ "group", required_argument, NULL, 'g' },
-		{ "eregi-path", required_argument, NULL, 'R' },
-		{ "eregi-partition", required_argument, NULL, 'R' },
-		{ "ereg-path", required_argument, NULL, 'r' },
-		{ "ereg-partition", required_argument, NULL, 'r' },
-		{ "freespace-ignore-reserved", no_argument, NULL, 'f' },
-		{ "ignore-ereg-path", required_argument, NULL, 'i' },
-		{ "ignore-ereg-partition", required_argument, NULL, 'i' },
-		{ "ignore-eregi-path", required_argument, NULL, 'I' },
-		{ "ignore-eregi-partition", required_argument, NULL, 'I' },
-		{ "local", no_argument, NULL, 'l' },
-		{ "stat-remote-fs", no_argument, NULL, 'L' },
-		{ "iperfdata", no_argument, NULL, 'P' },
-		{ "mountpoint", no_argument, NULL, 'M' },
-		{ "errors-only", no_argument, NULL, 'e' },
-		{ "exact-match", no_argument, NULL, 'E' },
-		{ "all", no_argument, NULL, 'A' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "clear", no_argument, NULL, 'C' },
-		{ "extra-opts", optional_argument, NULL, OPT_EXTRA_OPTS },
-		{ "used-warning", required_argument, NULL, OPT_USED_WARNING },
-		{ "used-critical", required_argument, NULL, OPT_USED_CRITICAL },
-		{ "inodes-used-warning", required_argument, NULL, OPT_INODES_USED_WARNING },
-		{ "inodes-used-critical", required_argument, NULL, OPT_INODES_USED_CRITICAL },
-		{ "engine", required_argument, NULL, OPT_ENGINE },
-		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
-		{ "no-state", no_argument, NULL, OPT_NO_STATE },
-		{ "mountinfo", required_argument, NULL, OPT_MOUNTINFO },
-		{}
-	};
+	struct option longs[ARRAY_SIZE(plugin_options) + 1];
+	char shorts[3 * ARRAY_SIZE(plugin_options) + 2];
 	struct disk_options *d = &a->disk;
-	uint64_t timeout = PLUGIN_DEFAULT_TIMEOUT_NS;
 	int c, r;
 
+	getopt_tables(plugin_options, ARRAY_SIZE(plugin_options), ":", longs, shorts);
 	a->format = OUTPUT_NAGIOS;
 	a->engine = PROBE_ENGINE_AUTO;
 	a->nfs.churn_threshold = CHURN_DEFAULT_THRESHOLD;
+	a->timeout_ns = PLUGIN_DEFAULT_TIMEOUT_NS;
 	d->enabled = true;
 	(void)disk_parse_unit("MB", &d->mult, &d->unit);
 	opterr = 0; /* our UNKNOWN line instead of getopt's message */
-	while ((c = getopt_long(argc, argv, ":hVt:w:c:W:K:kmu:p:x:X:N:g:R:r:fi:I:lLPMeEAvqC", opts, NULL)) >= 0) {
-		r = take_common_long(a, c, optarg, plugin_error);
-		if (r < 0)
-			return r;
-		if (r > 0)
-			continue;
-		switch (c) {
-		case 'h':
-			plugin_usage(stdout);
-			return 0;
-		case 'V':
-			printf("check_fsprobe v%s (fsprobe %s)\n", PACKAGE_VERSION, PACKAGE_VERSION);
-			return 0;
-		case 't':
-			r = parse_duration(optarg, &timeout);
-			if (r < 0) {
-				plugin_error("invalid timeout '%s': %s", optarg,
-					     r == -ERANGE ? "must be between 1us and 24h"
-							  : "expected seconds or a duration such as 2s, 500ms, 1m");
-				return -EINVAL;
-			}
-			break;
-		case 'w':
-		case 'c':
-		case 'W':
-		case 'K':
-			r = take_disk_threshold(d, c, optarg);
-			if (r < 0)
-				return r;
-			break;
-		case OPT_USED_WARNING:
-		case OPT_USED_CRITICAL:
-		case OPT_INODES_USED_WARNING:
-		case OPT_INODES_USED_CRITICAL: {
-			const char *shown = c == OPT_USED_WARNING    ? "--used-warning"
-					  : c == OPT_USED_CRITICAL ? "--used-critical"
-					  : c == OPT_INODES_USED_WARNING ? "--inodes-used-warning"
-									 : "--inodes-used-critical";
-			const char *name = c == OPT_USED_WARNING    ? "warning"
-					 : c == OPT_USED_CRITICAL ? "critical"
-					 : c == OPT_INODES_USED_WARNING ? "iwarning"
-									: "icritical";
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) >= 0) {
+		const struct cli_option *o = NULL;
 
-			r = take_threshold(a, name, shown, optarg, plugin_error);
-			if (r < 0)
-				return r;
-			break;
-		}
-		case 'k':
-		case 'm':
-			(void)disk_parse_unit(c == 'k' ? "kB" : "MB", &d->mult, &d->unit);
-			break;
-		case 'u':
-			if (disk_parse_unit(optarg, &d->mult, &d->unit) < 0) {
-				plugin_error("unit type %s not known", optarg);
-				return -EINVAL;
-			}
-			break;
-		case 'p':
-		case 'r':
-		case 'R':
-		case 'A':
-			if (!disk_limits_any(&d->limits) && !a->nagios.warning.set && !a->nagios.critical.set &&
-			    !a->nagios.iwarning.set && !a->nagios.icritical.set) {
-				plugin_error("Must set a threshold value before using %s", c == 'p' ? "-p" : "-r/-R");
-				return -EINVAL;
-			}
-			r = disk_options_add_op(d, c == 'p' ? DISK_OP_PATH : DISK_OP_REGEX, c == 'A' ? ".*" : optarg,
-						c == 'R' || c == 'A');
-			if (r < 0)
-				return r;
-			d->path_selected = true;
-			break;
-		case 'i':
-		case 'I':
-			if (!d->path_selected) {
-				plugin_error("Paths need to be selected before using -i/-I. Use -A to select all paths explicitly");
-				return -EINVAL;
-			}
-			r = disk_options_add_op(d, DISK_OP_IGNORE, optarg, c == 'I');
-			if (r < 0)
-				return r;
-			break;
-		case 'C':
-			r = disk_options_add_op(d, DISK_OP_CLEAR, NULL, false);
-			if (r < 0)
-				return r;
-			d->limits = (struct disk_limits){};
-			d->path_selected = false;
-			d->group = NULL;
-			break;
-		case 'g':
-			if (d->path_selected) {
-				plugin_error("Must set group value before selecting paths");
-				return -EINVAL;
-			}
-			d->group = optarg;
-			break;
-		case 'E':
-			if (d->path_selected) {
-				plugin_error("Must set -E before selecting paths");
-				return -EINVAL;
-			}
-			d->exact = true;
-			break;
-		case 'x': {
-			size_t n = 0;
-			char **l;
-
-			while (d->exclude_devices && d->exclude_devices[n])
-				n++;
-			l = reallocarray(d->exclude_devices, n + 2, sizeof(*l));
-			if (!l)
-				return -ENOMEM;
-			d->exclude_devices = l;
-			l[n + 1] = NULL;
-			l[n] = strdup(optarg);
-			if (!l[n])
-				return -ENOMEM;
-			break;
-		}
-		case 'N':
-		case 'X':
-			r = take_types(a, c == 'X', c == 'N' ? "-N" : "-X", optarg, plugin_error);
-			if (r < 0)
-				return r;
-			break;
-		case 'f':
-			d->ignore_reserved = true;
-			break;
-		case 'P':
-			d->inode_perfdata = true;
-			break;
-		case 'M':
-			d->device_label = true;
-			break;
-		case 'e':
-		case 'q':
-			d->errors_only = true;
-			break;
-		case 'L':
-			d->stat_remote = true;
-			/* fall through */
-		case 'l':
-			d->local = true;
-			break;
-		case 'v':
-			d->verbose++;
-			a->nagios.verbose = true;
-			break;
-		case OPT_EXTRA_OPTS:
-			plugin_error("--extra-opts is not supported: give the options on the command line");
-			return -EINVAL;
-		case ':':
-			if (optopt)
+		for (size_t i = 0; !o && i < ARRAY_SIZE(plugin_options); i++)
+			if (plugin_options[i].id == c)
+				o = &plugin_options[i];
+		if (!o) {
+			if (c == ':' && optopt)
 				plugin_error("option -%c needs an argument", optopt);
-			else
+			else if (c == ':')
 				plugin_error("option %s needs an argument", argv[optind - 1]);
-			return -EINVAL;
-		default:
-			if (optopt)
+			else if (optopt)
 				plugin_error("unknown option -%c", optopt);
 			else
 				plugin_error("unknown option %s", argv[optind - 1]);
 			return -EINVAL;
 		}
+		r = take_common_long(a, c, optarg, plugin_error);
+		if (r < 0)
+			return r;
+		r = plugin_take[o->group](a, c, optarg);
+		if (r <= 0)
+			return r;
 	}
 	r = finish_common(a, plugin_error);
 	if (r < 0)
@@ -980,7 +1186,7 @@ int args_parse_plugin(int argc, char *argv[], struct args *a)
 	r = take_disk_positional(a, argc, argv);
 	if (r < 0)
 		return r;
-	a->timeout_ns = timeout - MIN(timeout / 10, PLUGIN_MARGIN_MAX_NS);
+	a->timeout_ns -= MIN(a->timeout_ns / 10, PLUGIN_MARGIN_MAX_NS);
 	return 1;
 }
 

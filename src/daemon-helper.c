@@ -30,8 +30,6 @@
  * while a helper killed once is replaced at once. */
 #define RESPAWN_MIN_NS (250 * NSEC_PER_MSEC)
 #define RESPAWN_MAX_NS (60 * NSEC_PER_SEC)
-/* See daemon.c. */
-#define TIMER_ACCURACY_USEC 1000
 
 static int on_respawn(sd_event_source *s _unused_, uint64_t usec _unused_, void *userdata)
 {

@@ -1,6 +1,7 @@
 /* What the daemon's files share: the daemon's state, and the calls
- * between the event loop and cycles (daemon.c) and the supervision of the
- * probe helper (daemon-helper.c). Not for use outside the daemon. */
+ * between the event loop and cycles (daemon.c), the supervision of the
+ * probe helper (daemon-helper.c), --exec-on-change (daemon-exec.c) and the
+ * log (daemon-log.c). Not for use outside the daemon. */
 #pragma once
 
 #include <stdbool.h>
@@ -12,6 +13,9 @@
 #include "macro.h"
 #include "tracker.h"
 
+/* sd-event coalesces timers within 250 ms by default; deadlines are
+ * reported to the millisecond, so ask for that. */
+#define TIMER_ACCURACY_USEC 1000
 /* Transitions waiting for a free slot to run --exec-on-change. */
 #define EXEC_QUEUE_MAX 64
 /* Helpers killed right after a failed start whose exit no event source
@@ -62,11 +66,28 @@ struct daemon {
 	unsigned exec_queued;
 };
 
-/* daemon.c */
 struct tracked_mount;
 struct transition;
+
+/* daemon-log.c */
+/* A line for the log: on stderr, or the journal with the mount's fields
+ * and the transition's (when m and tr). */
 void daemon_log(struct daemon *d, int prio, const struct tracked_mount *m, const struct transition *tr,
 		const char *fmt, ...) _printf_(5, 6);
+/* A change of a mount's NFSv4 warnings (from before), logged like a
+ * change of status. */
+void daemon_log_nfs_warnings(struct daemon *d, const struct tracked_mount *m, unsigned before);
+/* Whether stderr is systemd's stream to the journal (structured fields
+ * are then worth sending). */
+bool daemon_log_to_journal(void);
+
+/* daemon-exec.c */
+/* Runs --exec-on-change (if set) for a transition of m, or queues it. */
+void daemon_exec_on_change(struct daemon *d, const struct tracked_mount *m, const struct transition *tr);
+/* At exit: drops the queue; running programs are not waited for. */
+void daemon_exec_done(struct daemon *d);
+
+/* daemon.c */
 /* A record of a mount's probe from the helper. */
 void daemon_probe_record(struct daemon *d, const struct probe_record *rec);
 /* Sends every request that may go now; after records, what follows. */

@@ -4,7 +4,8 @@
  * timer, the helper's record pipe, its exit, libmount's monitor, signals
  * and the programs run on transitions. Nothing here blocks: the helper
  * takes every request that could (daemon-helper.c starts, watches and
- * replaces it). systemd's watchdog is pinged only while cycles complete
+ * replaces it; daemon-exec.c runs --exec-on-change, daemon-log.c writes
+ * the log). systemd's watchdog is pinged only while cycles complete
  * (every request answered or past its deadline): a stalled loop, or a
  * daemon that cannot start a helper, stops the pings and systemd
  * restarts it. Without a helper the daemon shows no old result as new. */
@@ -21,7 +22,6 @@
 #include <syslog.h>
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
-#include <systemd/sd-journal.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -39,49 +39,6 @@
  * quarter second between rewrites keeps a fast cycle from writing (and
  * fsyncing) hundreds of times a second. */
 #define TEXTFILE_MIN_SPACING_NS (250 * NSEC_PER_MSEC)
-/* sd-event coalesces timers within 250 ms by default; deadlines are
- * reported to the millisecond, so ask for that. */
-#define TIMER_ACCURACY_USEC 1000
-
-void daemon_log(struct daemon *d, int prio, const struct tracked_mount *m, const struct transition *tr,
-		const char *fmt, ...)
-{
-	_cleanup_free_ char *msg = NULL;
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = vasprintf(&msg, fmt, ap);
-	va_end(ap);
-	if (r < 0)
-		return;
-	if (!d->journal) {
-		fprintf(stderr, "fsprobe: %s\n", msg);
-		return;
-	}
-	if (m && tr)
-		(void)sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%i", prio, "SYSLOG_IDENTIFIER=fsprobe",
-				      "MOUNTPOINT=%s", m->target, "FSTYPE=%s", m->fstype, "FSPROBE_SOURCE=%s",
-				      m->source, "FSPROBE_STATE=%s", status_to_string(tr->to),
-				      "FSPROBE_PREVIOUS_STATE=%s", tr->first ? "" : status_to_string(tr->from),
-				      "ERRNO=%i", m->result.err, NULL);
-	else
-		(void)sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%i", prio, "SYSLOG_IDENTIFIER=fsprobe", NULL);
-}
-
-/* Under systemd, stderr is a stream to the journal: structured fields are
- * worth sending. JOURNAL_STREAM names that stream by device and inode. */
-static bool stderr_is_journal(void)
-{
-	const char *e = getenv("JOURNAL_STREAM");
-	unsigned long long dev, ino;
-	struct stat st;
-
-	if (!e || sscanf(e, "%llu:%llu", &dev, &ino) != 2 || fstat(STDERR_FILENO, &st) < 0)
-		return false;
-	return st.st_dev == dev && st.st_ino == ino;
-}
-
 /* ---------------------------------------------------------- snapshots */
 
 /* A report over the tracked mounts, in the shape every renderer reads;
@@ -93,10 +50,7 @@ struct snapshot {
 
 static void snapshot_done(struct snapshot *s)
 {
-	free(s->report.rows);
-	free(s->report.results);
-	free(s->report.probed);
-	free(s->report.nfs);
+	report_done(&s->report);
 	free(s->table.entries);
 }
 
@@ -107,13 +61,11 @@ static int snapshot_take(struct daemon *d, struct snapshot *s)
 	*s = (struct snapshot){};
 	s->table.n = t->n;
 	s->table.entries = calloc(MAX(t->n, 1U), sizeof(*s->table.entries));
-	s->report.results = calloc(MAX(t->n, 1U), sizeof(*s->report.results));
-	s->report.probed = calloc(MAX(t->n, 1U), sizeof(*s->report.probed));
-	s->report.rows = calloc(MAX(t->n, 1U), sizeof(*s->report.rows));
-	s->report.nfs = calloc(MAX(t->n, 1U), sizeof(*s->report.nfs));
-	if (!s->table.entries || !s->report.results || !s->report.probed || !s->report.rows || !s->report.nfs)
+	if (!s->table.entries || report_init(&s->report, &s->table) < 0)
 		return -ENOMEM;
-	s->report.table = &s->table;
+	s->report.nfs = calloc(MAX(t->n, 1U), sizeof(*s->report.nfs));
+	if (!s->report.nfs)
+		return -ENOMEM;
 	s->report.probe.engine = d->engine;
 	s->report.timeout_ns = d->o->timeout_ns;
 	s->report.run_real_ns = now_real_ns();
@@ -133,8 +85,8 @@ static int snapshot_take(struct daemon *d, struct snapshot *s)
 			s->report.results[i].hung_ns = now_boot_ns() - m->hung_since_boot_ns;
 		/* A mount not answered yet has no status to show. */
 		s->report.probed[i] = m->used && m->present && m->selected && m->known;
-		if (s->report.probed[i])
-			s->report.rows[s->report.nrows++] = (struct report_row){ .mount = i, .usage_from = -1 };
+		if (s->report.probed[i] && report_add_row(&s->report, i, NULL) < 0)
+			return -ENOMEM;
 	}
 	return 0;
 }
@@ -247,156 +199,6 @@ send:
 	(void)sd_notifyf(0, "STATUS=%s", line);
 }
 
-/* ------------------------------------------------- --exec-on-change */
-
-/* A program started by --exec-on-change: reaped by its child source,
- * killed by its timer if it outlives exec_timeout_ns. */
-struct exec_run {
-	struct daemon *d;
-	struct exec_run *next;
-	sd_event_source *child, *timer;
-	pid_t pid;
-};
-
-static void exec_start(struct daemon *d, char **env);
-
-static void exec_run_free(struct daemon *d, struct exec_run *x)
-{
-	for (struct exec_run **p = &d->exec_runs; *p; p = &(*p)->next)
-		if (*p == x) {
-			*p = x->next;
-			break;
-		}
-	sd_event_source_disable_unref(x->child);
-	sd_event_source_disable_unref(x->timer);
-	free(x);
-}
-
-static int on_exec_exit(sd_event_source *s _unused_, const siginfo_t *si _unused_, void *userdata)
-{
-	struct exec_run *x = userdata;
-	struct daemon *d = x->d;
-
-	exec_run_free(d, x);
-	d->exec_running--;
-	if (d->exec_queued > 0) {
-		char **env = d->exec_queue[0];
-		memmove(d->exec_queue, d->exec_queue + 1, --d->exec_queued * sizeof(d->exec_queue[0]));
-		exec_start(d, env);
-	}
-	return 0;
-}
-
-static int on_exec_timeout(sd_event_source *s _unused_, uint64_t usec _unused_, void *userdata)
-{
-	struct exec_run *x = userdata;
-
-	/* Bounded in time: a hook that hangs (on the very mount it was told
-	 * about, say) is killed; its exit is reaped by on_exec_exit. */
-	(void)kill(x->pid, SIGKILL);
-	return 0;
-}
-
-static void free_env(char **env)
-{
-	for (char **e = env; e && *e; e++)
-		free(*e);
-	free(env);
-}
-
-static void exec_start(struct daemon *d, char **env)
-{
-	struct exec_run *x = calloc(1, sizeof(*x));
-	pid_t pid;
-
-	if (!x) {
-		free_env(env);
-		return;
-	}
-	pid = fork();
-	if (pid < 0) {
-		daemon_log(d, LOG_ERR, NULL, NULL, "cannot run %s: %s", d->o->exec_on_change, strerror(errno));
-		free_env(env);
-		free(x);
-		return;
-	}
-	if (pid == 0) {
-		sigset_t none;
-		int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		char *argv[] = { (char *)d->o->exec_on_change, NULL };
-
-		sigemptyset(&none);
-		(void)sigprocmask(SIG_SETMASK, &none, NULL);
-		if (fd >= 0)
-			(void)dup2(fd, STDIN_FILENO);
-		/* a hook must not keep a probed mount busy through its cwd */
-		if (chdir("/") < 0)
-			_exit(127);
-		execve(argv[0], argv, env);
-		_exit(127);
-	}
-	free_env(env);
-	*x = (struct exec_run){ .d = d, .pid = pid, .next = d->exec_runs };
-	d->exec_runs = x;
-	d->exec_running++;
-	if (sd_event_add_child(d->event, &x->child, pid, WEXITED, on_exec_exit, x) < 0)
-		daemon_log(d, LOG_ERR, NULL, NULL, "cannot watch %s (pid %d)", d->o->exec_on_change, (int)pid);
-	(void)sd_event_add_time_relative(d->event, &x->timer, CLOCK_MONOTONIC, d->o->exec_timeout_ns / NSEC_PER_USEC,
-					 TIMER_ACCURACY_USEC, on_exec_timeout, x);
-}
-
-extern char **environ;
-
-static char **exec_env(const struct tracked_mount *m, const struct transition *tr)
-{
-	char errbuf[16], *add[8] = {};
-	size_t n = 0, k = 0;
-	char **env;
-
-	for (char **e = environ; *e; e++)
-		if (strncmp(*e, "FSPROBE_", 8) != 0)
-			n++;
-	env = calloc(n + ARRAY_SIZE(add) + 1, sizeof(*env));
-	if (!env)
-		return NULL;
-	for (char **e = environ; *e; e++)
-		if (strncmp(*e, "FSPROBE_", 8) != 0 && !(env[k++] = strdup(*e)))
-			goto fail;
-	if (asprintf(&env[k++], "FSPROBE_MOUNTPOINT=%s", m->target) < 0 ||
-	    asprintf(&env[k++], "FSPROBE_SOURCE=%s", m->source) < 0 ||
-	    asprintf(&env[k++], "FSPROBE_FSTYPE=%s", m->fstype) < 0 ||
-	    asprintf(&env[k++], "FSPROBE_STATE=%s", status_to_string(tr->to)) < 0 ||
-	    asprintf(&env[k++], "FSPROBE_PREVIOUS_STATE=%s", tr->first ? "" : status_to_string(tr->from)) < 0 ||
-	    asprintf(&env[k++], "FSPROBE_ERRNO=%s", m->result.err ? errno_name(m->result.err, errbuf, sizeof(errbuf)) : "") < 0 ||
-	    asprintf(&env[k++], "FSPROBE_MOUNT_ID=%d", m->mnt_id) < 0)
-		goto fail;
-	return env;
-fail:
-	free_env(env);
-	return NULL;
-}
-
-static void exec_on_change(struct daemon *d, const struct tracked_mount *m, const struct transition *tr)
-{
-	char **env;
-
-	if (!d->o->exec_on_change)
-		return;
-	env = exec_env(m, tr);
-	if (!env)
-		return;
-	if (d->exec_running < d->o->exec_max) {
-		exec_start(d, env);
-		return;
-	}
-	if (d->exec_queued == EXEC_QUEUE_MAX) {
-		daemon_log(d, LOG_WARNING, NULL, NULL, "%s: hook queue full, change not passed on", m->target);
-		free_env(env);
-		return;
-	}
-	d->exec_queue[d->exec_queued++] = env;
-}
-
 /* ------------------------------------------------------ transitions */
 
 static void on_transition(void *userdata, const struct transition *tr)
@@ -428,7 +230,7 @@ static void on_transition(void *userdata, const struct transition *tr)
 		daemon_log(d, LOG_WARNING, m, tr, "%s: %s -> %s (%s)", m->target, status_to_string(tr->from),
 			  status_to_string(tr->to), detail);
 	if (!tr->first)
-		exec_on_change(d, m, tr);
+		daemon_exec_on_change(d, m, tr);
 	mark_dirty(d);
 }
 
@@ -642,38 +444,6 @@ static int on_watchdog(sd_event_source *s, uint64_t usec _unused_, void *userdat
 
 /* ------------------------------------------------------- NFSv4 checks */
 
-/* A change of a mount's NFSv4 warnings, logged like a change of status:
- * the first verdict only when it warns. */
-static void log_nfs_warnings(struct daemon *d, const struct tracked_mount *m, unsigned before)
-{
-	_cleanup_free_ char *msg = NULL;
-	char now_w[64], was_w[64], text[1024];
-	unsigned w = m->nfs.warnings;
-	int prio, k;
-
-	nfs_warnings_format(w, now_w, sizeof(now_w));
-	nfs_warnings_format(before, was_w, sizeof(was_w));
-	nfs_health_describe(&m->nfs, text, sizeof(text));
-	/* Churn is harm being done; a risky identity is harm about to be. */
-	prio = (w & NFS_WARNING_LEASE_CHURN) || nfs_health_identity_is_risky(&m->nfs) ? LOG_WARNING : LOG_NOTICE;
-	if (!w)
-		k = asprintf(&msg, "%s: NFSv4 warning %s cleared", m->target, was_w);
-	else if (!before)
-		k = asprintf(&msg, "%s: NFSv4 warning %s (%s)", m->target, now_w, text);
-	else
-		k = asprintf(&msg, "%s: NFSv4 warning %s -> %s (%s)", m->target, was_w, now_w, text);
-	if (k < 0)
-		return;
-	if (!d->journal) {
-		fprintf(stderr, "fsprobe: %s\n", msg);
-		return;
-	}
-	(void)sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%i", prio, "SYSLOG_IDENTIFIER=fsprobe", "MOUNTPOINT=%s",
-			      m->target, "FSTYPE=%s", m->fstype, "FSPROBE_SOURCE=%s", m->source,
-			      "FSPROBE_WARNING=%s", now_w, "FSPROBE_PREVIOUS_WARNING=%s", was_w, "FSPROBE_STATE=%s",
-			      m->known ? status_to_string(m->result.status) : "", NULL);
-}
-
 /* How many tracked mounts of the same target, source and type came
  * before this one (by mount ID, the order mountstats lists them in). */
 static size_t nfs_occurrence(const struct tracker *t, size_t idx)
@@ -714,7 +484,7 @@ static void check_nfs(struct daemon *d)
 		nfs_check_mount(&c, &e, nfs_check_stats_of(&c, &e, nfs_occurrence(t, i)),
 				d->o->nfs.churn_threshold ? &m->churn : NULL, now, &m->nfs);
 		if (m->nfs.warnings != before)
-			log_nfs_warnings(d, m, before);
+			daemon_log_nfs_warnings(d, m, before);
 		changed |= m->nfs.warnings != before || m->nfs.checked;
 	}
 	nfs_context_done(&c);
@@ -812,7 +582,7 @@ static int on_signal(sd_event_source *s _unused_, const struct signalfd_siginfo 
 
 int daemon_run(const struct daemon_options *o)
 {
-	struct daemon d = { .o = o, .journal = stderr_is_journal() };
+	struct daemon d = { .o = o, .journal = daemon_log_to_journal() };
 	sigset_t ss;
 	int r;
 
@@ -873,11 +643,7 @@ out:
 	sd_event_source_disable_unref(d.deadline_timer);
 	sd_event_source_disable_unref(d.textfile_timer);
 	sd_event_source_disable_unref(d.watchdog_timer);
-	for (unsigned i = 0; i < d.exec_queued; i++)
-		free_env(d.exec_queue[i]);
-	/* Hooks still running are not waited for either. */
-	while (d.exec_runs)
-		exec_run_free(&d, d.exec_runs);
+	daemon_exec_done(&d);
 	mnt_unref_monitor(d.monitor);
 	tracker_done(&d.tracker);
 	sd_event_unref(d.event);

@@ -136,7 +136,7 @@ bool df_is_dummy(const struct mount_entry *m)
 
 bool df_is_remote(const struct mount_entry *m)
 {
-	const char *s = m->source ? m->source : "";
+	const char *s = m->source;
 
 	return strchr(s, ':') ||
 	       (s[0] == '/' && s[1] == '/' &&
@@ -155,11 +155,6 @@ static bool wanted(const struct mount_entry *m, const struct mount_filter *f, co
 	if (f->exclude_types && mounts_type_in(f->exclude_types, m->fstype))
 		return false;
 	return true;
-}
-
-static const char *src(const struct mount_entry *m)
-{
-	return m->source ? m->source : "none";
 }
 
 /* The mount a stat() of m's mount point would reach: the one on top. */
@@ -208,7 +203,7 @@ static int select_all(struct report *r, const struct mount_table *t, const struc
 			return k;
 		top = top_of(t, i);
 		last = hashmap_next(&last_by_dev, t->entries[top].devno, &pos);
-		if (last >= 0 && !streq(src(&t->entries[last]), src(m)) &&
+		if (last >= 0 && !streq(t->entries[last].source, m->source) &&
 		    !(df_is_remote(&t->entries[last]) && df_is_remote(m)))
 			r->rows[r->nrows - 1].placeholder = true;
 		else if (top != i)
@@ -254,11 +249,11 @@ int df_select(struct report *r, const struct mount_table *t, const struct mount_
 
 			if (s == m)
 				continue;
-			if (!o->total && df_is_remote(m) && df_is_remote(s) && !streq(src(s), src(m))) {
+			if (!o->total && df_is_remote(m) && df_is_remote(s) && !streq(s->source, m->source)) {
 				k = report_add_row(r, mi, NULL); /* distinct exports: keep both */
 				hashmap_set_at(&row_by_dev, pos, (ssize_t)r->nrows - 1);
-			} else if ((strchr(src(m), '/') && !strchr(src(s), '/')) || (nearer_root && !below_root) ||
-				 (!streq(src(s), src(m)) && streq(m->target, s->target)))
+			} else if ((strchr(m->source, '/') && !strchr(s->source, '/')) || (nearer_root && !below_root) ||
+				 (!streq(s->source, m->source) && streq(m->target, s->target)))
 				r->rows[seen].mount = mi;
 			else
 				continue;

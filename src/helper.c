@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "gate.h"
 #include "macro.h"
 #include "pending.h"
 #include "probe-internal.h"
@@ -313,8 +314,9 @@ static void on_done(void *userdata, uint32_t slot, enum probe_op op, int res)
 		rec.mnt_id = hj->stx.stx_mnt_id;
 	send_record(h, &rec);
 
-	/* A denied parent still lets the path walk through (or fail fast). */
-	if (res == 0 || res == -EACCES || res == -EPERM)
+	/* The gate rule (gate.h): its children go once it answered healthy;
+	 * a denied parent still lets the path walk through (or fail fast). */
+	if (gate_passes(status_from_errno(-res)))
 		submit_children(h, slot);
 
 	/* The statfs is the same mount's second request, issued only after

@@ -16,7 +16,9 @@ struct mount_entry {
 	int id;
 	int parent_id;
 	dev_t devno;
-	/* Strings point into the table's text; decoded (\040 -> ' '). */
+	/* Strings point into the table's text; decoded (\040 -> ' '). Never
+	 * NULL, whoever builds the table: a line without a source gives ""
+	 * (mountinfo.h), so no reader needs a fallback of its own. */
 	const char *source;
 	const char *target;
 	const char *fstype;

@@ -131,13 +131,13 @@ static size_t occurrence_of(const struct mount_table *t, size_t i)
 	if (!t->by_target.cap) {
 		for (size_t j = 0; j < i; j++)
 			n += streq(t->entries[j].target, e->target) &&
-			     streq(t->entries[j].source ? t->entries[j].source : "none", e->source ? e->source : "none") &&
+			     streq(t->entries[j].source, e->source) &&
 			     streq(t->entries[j].fstype, e->fstype);
 		return n;
 	}
 	while ((k = hashmap_next(&t->by_target, hash_string(e->target), &pos)) >= 0)
 		n += (size_t)k < i && streq(t->entries[k].target, e->target) &&
-		     streq(t->entries[k].source ? t->entries[k].source : "none", e->source ? e->source : "none") &&
+		     streq(t->entries[k].source, e->source) &&
 		     streq(t->entries[k].fstype, e->fstype);
 	return n;
 }

@@ -52,8 +52,9 @@ static void path_under(const char *root, const char *rel, char *buf, size_t bufs
 	(void)snprintf(buf, bufsz, "%s/%s", root, rel);
 }
 
-/* The first line of a small file; -errno when it cannot be read. */
-static int read_line(const char *root, const char *rel, char *buf, size_t bufsz)
+/* The start of a small file, NUL-terminated: its length, or -errno when
+ * it cannot be read. */
+static ssize_t read_small(const char *root, const char *rel, char *buf, size_t bufsz)
 {
 	char path[4096];
 	_cleanup_close_ int fd = -1;
@@ -67,6 +68,16 @@ static int read_line(const char *root, const char *rel, char *buf, size_t bufsz)
 	if (n < 0)
 		return -errno;
 	buf[n] = '\0';
+	return n;
+}
+
+/* The first line of a small file; -errno when it cannot be read. */
+static int read_line(const char *root, const char *rel, char *buf, size_t bufsz)
+{
+	ssize_t n = read_small(root, rel, buf, bufsz);
+
+	if (n < 0)
+		return (int)n;
 	buf[strcspn(buf, "\n")] = '\0';
 	return 0;
 }
@@ -76,20 +87,12 @@ static int read_line(const char *root, const char *rel, char *buf, size_t bufsz)
  * module parameter written with echo). -errno when it cannot be read. */
 static int read_value(const char *root, const char *rel, char *buf, size_t bufsz)
 {
-	char path[4096];
-	_cleanup_close_ int fd = -1;
-	ssize_t n;
+	ssize_t n = read_small(root, rel, buf, bufsz);
 
-	path_under(root, rel, path, sizeof(path));
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, bufsz - 1);
 	if (n < 0)
-		return -errno;
+		return (int)n;
 	if (n > 0 && buf[n - 1] == '\n')
-		n--;
-	buf[n] = '\0';
+		buf[n - 1] = '\0';
 	return 0;
 }
 

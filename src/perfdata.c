@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include "cleanup.h"
+#include "escape.h"
 #include "hashmap.h"
 #include "macro.h"
 #include "perfdata.h"
@@ -136,14 +137,5 @@ nomem:
 
 void perfdata_write_label(FILE *out, const char *label, const char *suffix)
 {
-	const char *parts[] = { label, suffix };
-
-	fputc('\'', out);
-	for (size_t i = 0; i < ARRAY_SIZE(parts); i++)
-		for (const char *p = parts[i]; p && *p; p++) {
-			if (*p == '\'')
-				fputc('\'', out);
-			fputc(*p, out);
-		}
-	fputc('\'', out);
+	escape_nagios_label(out, label, suffix);
 }

@@ -10,6 +10,7 @@
 #include "arena.h"
 #include "cleanup.h"
 #include "df.h"
+#include "escape.h"
 #include "macro.h"
 #include "render.h"
 #include "size.h"
@@ -106,15 +107,6 @@ static const char *percent(const struct df_values *v, char *buf, size_t sz)
 	}
 	(void)snprintf(buf, sz, "%.0f%%", pct);
 	return buf;
-}
-
-/* df replaces control characters so a crafted mount point cannot forge
- * lines or terminal escapes. */
-static void sanitize(char *s)
-{
-	for (; s && *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = '?';
 }
 
 /* Display width as df's mbswidth(): -1 for invalid or unprintable text. */
@@ -220,11 +212,9 @@ static const char *cell(enum df_field f, const struct df_row_in *in, const struc
 	}
 	switch (f) {
 	case DF_SOURCE:
-		return in->source;
 	case DF_FSTYPE:
-		return in->fstype;
 	case DF_TARGET:
-		return in->target;
+		return f == DF_SOURCE ? in->source : f == DF_FSTYPE ? in->fstype : in->target;
 	case DF_FILE:
 		return in->file ? in->file : "-";
 	case DF_SIZE:
@@ -298,7 +288,7 @@ static int table_add(struct df_table *t, const char *const *row)
 
 		if (!s)
 			return -ENOMEM;
-		sanitize(s);
+		escape_df_controls(s);
 		w = text_width(s);
 		t->cols[c].width = MAX(t->cols[c].width, w);
 		t->cells[t->nrows * t->ncols + c] = s;
@@ -378,7 +368,7 @@ int render_df(const struct report *r, const struct df_options *o, bool all, FILE
 		const struct mount_entry *m = &r->table->entries[row->mount];
 		size_t from = row->usage_from >= 0 ? (size_t)row->usage_from : row->mount;
 		const struct mount_result *res = &r->results[from];
-		struct df_row_in in = { .source = m->source ? m->source : "none", .fstype = m->fstype,
+		struct df_row_in in = { .source = m->source, .fstype = m->fstype,
 					.target = m->target, .file = row->file, .res = res };
 		bool listed = row->file != NULL;
 

@@ -14,83 +14,15 @@
  * ways, hostile names included, and compares the bytes.
  *
  * Never touches a mount. */
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
-#include <wctype.h>
 
 #include "cleanup.h"
+#include "escape.h"
 #include "macro.h"
 #include "render-fast.h"
-
-/* A byte libsmartcols prints as it is, with no locale involved: printable
- * ASCII. Others go through safe_encode(). */
-static inline bool plain_byte(unsigned char c)
-{
-	return c >= 0x20 && c < 0x7f;
-}
-
-/* libsmartcols' mbs_safe_encode_to_buffer() (util-linux lib/mbsalign.c):
- * control bytes, bytes of invalid or unprintable characters and the
- * backslash of a literal "\x" become "\xHH"; printable characters stay.
- * Writes at most 4 * strlen(s) + 1 bytes to out; returns the width in
- * terminal cells. */
-static size_t safe_encode(const char *s, char *out)
-{
-	const char *p = s;
-	char *o = out;
-	size_t width = 0;
-	mbstate_t st = {};
-
-	while (*p) {
-		unsigned char c = (unsigned char)*p;
-
-		if ((c == '\\' && p[1] == 'x') || c < 0x20 || c == 0x7f) {
-			(void)sprintf(o, "\\x%02x", c);
-			o += 4;
-			width += 4;
-			p++;
-		} else if (plain_byte(c)) {
-			*o++ = *p++;
-			width++;
-		} else {
-			wchar_t wc;
-			size_t len = mbrtowc(&wc, p, MB_CUR_MAX, &st);
-
-			if (len == 0)
-				break;
-			if (len == (size_t)-1 || len == (size_t)-2) {
-				len = 1;
-				if (!isprint(c)) {
-					(void)sprintf(o, "\\x%02x", c);
-					o += 4;
-					width += 4;
-				} else {
-					*o++ = *p;
-					width++;
-				}
-			} else if (!iswprint((wint_t)wc)) {
-				for (size_t i = 0; i < len; i++) {
-					(void)sprintf(o, "\\x%02x", (unsigned char)p[i]);
-					o += 4;
-					width += 4;
-				}
-			} else {
-				int w = wcwidth(wc);
-
-				memcpy(o, p, len);
-				o += len;
-				width += w > 0 ? (size_t)w : 0;
-			}
-			p += len;
-		}
-	}
-	*o = '\0';
-	return width;
-}
 
 /* A cell as printed: its text (the cell itself when nothing needed
  * encoding) and width; NULL for an empty one, as libsmartcols treats a
@@ -109,8 +41,7 @@ static int show(const char *s, struct shown *ret, char **ret_alloc)
 	*ret = (struct shown){};
 	if (!s || !*s)
 		return 0;
-	while (plain_byte((unsigned char)*p) && !(*p == '\\' && p[1] == 'x'))
-		p++;
+	p += escape_table_plain_prefix(s);
 	if (!*p) {
 		*ret = (struct shown){ .text = s, .len = (size_t)(p - s), .width = (size_t)(p - s) };
 		return 0;
@@ -118,7 +49,7 @@ static int show(const char *s, struct shown *ret, char **ret_alloc)
 	enc = malloc(strlen(s) * 4 + 1);
 	if (!enc)
 		return -ENOMEM;
-	ret->width = safe_encode(s, enc);
+	ret->width = escape_table_cell(s, enc);
 	if (ret->width == 0) {
 		free(enc);
 		return 0;

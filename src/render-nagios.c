@@ -10,6 +10,7 @@
 
 #include "cleanup.h"
 #include "disk.h"
+#include "escape.h"
 #include "macro.h"
 #include "perfdata.h"
 #include "render.h"
@@ -71,7 +72,7 @@ static struct verdict judge_usage(const struct report *r, size_t mount, const st
 	/* Percent used as df computes it: used / (used + available), so the
 	 * blocks reserved for root count neither way. */
 	{
-		uint64_t used = u->blocks >= u->bfree ? u->blocks - u->bfree : 0;
+		uint64_t used = usage_used_blocks(u);
 
 		v.avail = usage_avail_bytes(u);
 		if (used + u->bavail > 0) {
@@ -81,7 +82,7 @@ static struct verdict judge_usage(const struct report *r, size_t mount, const st
 		}
 	}
 	if (u->files > 0) {
-		uint64_t iused = u->files >= u->ffree ? u->files - u->ffree : 0;
+		uint64_t iused = usage_used_inodes(u);
 
 		v.have_inodes = true;
 		v.ipct = (double)iused * 100.0 / (double)u->files;
@@ -150,18 +151,6 @@ static enum nagios_state fsprobe_state(const struct report *r, const struct nagi
 	return s;
 }
 
-/* Text for people: a '|' would end the text and start perfdata, and a
- * newline would start long output, so both (and other control characters)
- * are written as \xNN, as libsmartcols' raw output does. */
-static void put_text(FILE *out, const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++)
-		if (*p < 0x20 || *p == 0x7f || *p == '|' || *p == '\\')
-			fprintf(out, "\\x%02x", *p);
-		else
-			fputc(*p, out);
-}
-
 static const char *target_of(const struct report *r, size_t m)
 {
 	return r->table->entries[m].target;
@@ -228,7 +217,7 @@ static void put_summary(FILE *out, const struct report *r, const struct verdict 
 			if (!v[i].unhealthy)
 				continue;
 			fputs(shown++ ? ", " : "", out);
-			put_text(out, target_of(r, v[i].mount));
+			escape_nagios_text(out, target_of(r, v[i].mount));
 			fputc(' ', out);
 			put_status(out, r, v[i].mount);
 		}
@@ -248,7 +237,7 @@ static void put_summary(FILE *out, const struct report *r, const struct verdict 
 				    (int)v[i].state != pass)
 					continue;
 				fputs(shown++ ? ", " : "", out);
-				put_text(out, target_of(r, v[i].mount));
+				escape_nagios_text(out, target_of(r, v[i].mount));
 				fputc(' ', out);
 				put_alerts(out, &v[i], o);
 			}
@@ -267,7 +256,7 @@ static void put_summary(FILE *out, const struct report *r, const struct verdict 
 			if (v[i].unhealthy || !v[i].warnings)
 				continue;
 			fputs(shown++ ? ", " : "", out);
-			put_text(out, target_of(r, v[i].mount));
+			escape_nagios_text(out, target_of(r, v[i].mount));
 			fputc(' ', out);
 			fputs(nfs_warnings_format(v[i].warnings, w, sizeof(w)), out);
 		}
@@ -288,7 +277,7 @@ static double unsigned_zero(double x)
  * '@' ranges, which Monitoring::Plugin cannot read in perfdata either. */
 static void perf_range(const struct threshold *t, const struct fs_usage *u, char *buf, size_t bufsz)
 {
-	uint64_t used = u->blocks >= u->bfree ? u->blocks - u->bfree : 0;
+	uint64_t used = usage_used_blocks(u);
 	double total = (double)(used + u->bavail) * (double)u->frsize, s, e;
 	bool no_s, no_e;
 
@@ -350,12 +339,12 @@ static void put_long_line(FILE *out, const struct report *r, const struct verdic
 	char detail[4096], buf[64];
 
 	fprintf(out, "[%s] ", state_names[v->state]);
-	put_text(out, m->target);
+	escape_nagios_text(out, m->target);
 	fprintf(out, ": %s", status_to_string(res->status));
 	report_detail(r, v->mount, detail, sizeof(detail));
 	if (detail[0]) {
 		fputs(" (", out);
-		put_text(out, detail);
+		escape_nagios_text(out, detail);
 		fputc(')', out);
 	} else if (res->flags & RESULT_ANSWERED)
 		fprintf(out, " in %s", format_duration(res->latency_ns, buf, sizeof(buf)));
@@ -366,16 +355,16 @@ static void put_long_line(FILE *out, const struct report *r, const struct verdic
 	/* The type is text too: whoever mounts a FUSE file system names its
 	 * subtype, and the kernel passes any byte but whitespace through. */
 	fputs(", ", out);
-	put_text(out, m->fstype);
+	escape_nagios_text(out, m->fstype);
 	fputc(' ', out);
-	put_text(out, m->source ? m->source : "none");
+	escape_nagios_text(out, m->source);
 	if (label && !streq(label, m->target)) {
 		fputs(", perfdata ", out);
 		perfdata_write_label(out, label, "");
 	}
 	if (v->warnings) {
 		fputs("; ", out);
-		put_text(out, nfs_health_describe(&r->nfs[v->mount], detail, sizeof(detail)));
+		escape_nagios_text(out, nfs_health_describe(&r->nfs[v->mount], detail, sizeof(detail)));
 	}
 	fputc('\n', out);
 }
@@ -585,7 +574,7 @@ static const char *disk_name(const struct report *r, const struct nagios_options
 
 	if (dv->item->group)
 		return dv->item->group;
-	if ((o->disk->o->device_label || streq(m->target, "none")) && m->source)
+	if (o->disk->o->device_label || streq(m->target, "none"))
 		return m->source;
 	return m->target;
 }
@@ -655,7 +644,7 @@ static void put_free_space(FILE *out, const struct report *r, const struct nagio
 	double used_ipct = disk_percent_used(dv->u.files - MIN(dv->u.ffree, dv->u.files), dv->u.files);
 
 	fputc(' ', out);
-	put_text(out, disk_name(r, o, j, dv));
+	escape_nagios_text(out, disk_name(r, o, j, dv));
 	fprintf(out, " %llu%s (%.0f%%", (unsigned long long)dv->u.free_units, o->disk->o->unit, 100 - used_pct);
 	if (used_ipct < 0)
 		fputs(" inode=-);", out);
@@ -695,7 +684,7 @@ static void put_disk_summary(FILE *out, const struct report *r, const struct nag
 				if (shown++ >= SUMMARY_MOUNTS_MAX)
 					continue;
 				fputs(shown > 1 ? ", " : "", out);
-				put_text(out, target_of(r, m));
+				escape_nagios_text(out, target_of(r, m));
 				fputc(' ', out);
 				put_status(out, r, m);
 			}
@@ -714,7 +703,7 @@ static void put_disk_summary(FILE *out, const struct report *r, const struct nag
 			if (dv->unhealthy || !dv->warnings)
 				continue;
 			fputs(shown++ ? ", " : "", out);
-			put_text(out, disk_name(r, o, j, dv));
+			escape_nagios_text(out, disk_name(r, o, j, dv));
 			fputc(' ', out);
 			fputs(nfs_warnings_format(dv->warnings, w, sizeof(w)), out);
 		}

@@ -14,37 +14,11 @@
 
 #include "cleanup.h"
 #include "config.h"
+#include "escape.h"
 #include "hashmap.h"
 #include "macro.h"
 #include "render.h"
 #include "util.h"
-
-/* A label value: backslash, double quote and newline escaped as the
- * format wants; a byte that is no valid UTF-8 becomes U+FFFD, since a
- * scraper rejects the whole file for one (mount points are bytes, not
- * text). */
-static void put_label_value(FILE *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-
-	while (*p) {
-		size_t n = utf8_seq_len(p);
-
-		if (n == 0) {
-			fputs("\xef\xbf\xbd", out);
-			p++;
-		} else if (*p == '\\' || *p == '"') {
-			fputc('\\', out);
-			fputc(*p++, out);
-		} else if (*p == '\n') {
-			fputs("\\n", out);
-			p++;
-		} else {
-			fwrite(p, 1, n, out);
-			p += n;
-		}
-	}
-}
 
 /* device="...",fstype="...",mountpoint="..." of a mount, in node_exporter's
  * order. Returns a new string or NULL when out of memory. */
@@ -57,11 +31,11 @@ static char *mount_labels(const struct mount_entry *m)
 	if (!f)
 		return NULL;
 	fputs("device=\"", f);
-	put_label_value(f, m->source ? m->source : "none");
+	escape_prom_label_value(f, m->source);
 	fputs("\",fstype=\"", f);
-	put_label_value(f, m->fstype);
+	escape_prom_label_value(f, m->fstype);
 	fputs("\",mountpoint=\"", f);
-	put_label_value(f, m->target);
+	escape_prom_label_value(f, m->target);
 	fputc('"', f);
 	if (fclose(f) != 0) {
 		free(buf);

@@ -9,6 +9,7 @@
 
 #include "arena.h"
 #include "cleanup.h"
+#include "escape.h"
 #include "macro.h"
 #include "render-fast.h"
 #include "render.h"
@@ -164,6 +165,27 @@ static char *int_dec(int v, char *buf)
 	return buf;
 }
 
+/* LATENCY and HUNG: "1.2ms", in JSON seconds with the given decimals. */
+static const char *duration_cell(uint64_t ns, bool json, int decimals, char *buf, size_t bufsz)
+{
+	if (json)
+		(void)snprintf(buf, bufsz, "%.*f", decimals, (double)ns / NSEC_PER_SEC);
+	else
+		format_duration(ns, buf, bufsz);
+	return buf;
+}
+
+/* USE% and IUSE%: "42%", 42 in JSON; "-" (JSON: null) where df shows none. */
+static const char *percent_cell(int pct, bool json, char *buf)
+{
+	if (pct < 0)
+		return json ? NULL : "-";
+	(void)int_dec(pct, buf);
+	if (!json)
+		strcat(buf, "%");
+	return buf;
+}
+
 /* A cell's text, NULL when empty: a string of the report's, a constant,
  * or buf. */
 static const char *cell(const struct report *r, const struct report_row *row, int col, bool json, bool bytes,
@@ -180,15 +202,11 @@ static const char *cell(const struct report *r, const struct report_row *row, in
 	case COL_LATENCY:
 		if (!(res->flags & RESULT_ANSWERED))
 			return NULL;
-		if (json)
-			(void)snprintf(buf, bufsz, "%.6f", (double)res->latency_ns / NSEC_PER_SEC);
-		else
-			format_duration(res->latency_ns, buf, bufsz);
-		return buf;
+		return duration_cell(res->latency_ns, json, 6, buf, bufsz);
 	case COL_FSTYPE:
 		return m->fstype;
 	case COL_SOURCE:
-		return m->source ? m->source : "none";
+		return m->source;
 	case COL_TARGET:
 		return m->target;
 	case COL_FILE:
@@ -216,11 +234,7 @@ static const char *cell(const struct report *r, const struct report_row *row, in
 	case COL_HUNG:
 		if (res->status != STATUS_HUNG)
 			return NULL;
-		if (json)
-			(void)snprintf(buf, bufsz, "%.3f", (double)res->hung_ns / NSEC_PER_SEC);
-		else
-			format_duration(res->hung_ns, buf, bufsz);
-		return buf;
+		return duration_cell(res->hung_ns, json, 3, buf, bufsz);
 	case COL_SINCE:
 		if (res->status != STATUS_HUNG || !res->since_real_ns)
 			return NULL;
@@ -232,18 +246,12 @@ static const char *cell(const struct report *r, const struct report_row *row, in
 		return int_dec(m->parent_id, buf);
 	case COL_ENGINE:
 		return r->probed[row->mount] ? probe_engine_to_string(r->probe.engine) : NULL;
-	case COL_USEP: {
-		int pct;
+	case COL_USEP:
 		if (!usage)
 			return NULL;
-		pct = size_percent(usage_used_bytes(&res->usage) / MAX(res->usage.frsize, 1U), res->usage.bavail);
-		if (pct < 0)
-			return json ? NULL : "-";
-		(void)int_dec(pct, buf);
-		if (!json)
-			strcat(buf, "%");
-		return buf;
-	}
+		return percent_cell(size_percent(usage_used_bytes(&res->usage) / MAX(res->usage.frsize, 1U),
+						 res->usage.bavail),
+				    json, buf);
 	case COL_ITOTAL:
 	case COL_IUSED:
 	case COL_IFREE:
@@ -251,21 +259,12 @@ static const char *cell(const struct report *r, const struct report_row *row, in
 			return NULL;
 		v = col == COL_ITOTAL ? res->usage.files
 		  : col == COL_IFREE  ? res->usage.ffree
-				      : (res->usage.files >= res->usage.ffree ? res->usage.files - res->usage.ffree : 0);
+				      : usage_used_inodes(&res->usage);
 		return u64_dec(v, buf);
-	case COL_IUSEP: {
-		int pct;
+	case COL_IUSEP:
 		if (!usage)
 			return NULL;
-		pct = size_percent(res->usage.files >= res->usage.ffree ? res->usage.files - res->usage.ffree : 0,
-				   res->usage.ffree);
-		if (pct < 0)
-			return json ? NULL : "-";
-		(void)int_dec(pct, buf);
-		if (!json)
-			strcat(buf, "%");
-		return buf;
-	}
+		return percent_cell(size_percent(usage_used_inodes(&res->usage), res->usage.ffree), json, buf);
 	case COL_SIZE:
 	case COL_USED:
 	case COL_AVAIL:

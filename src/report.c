@@ -6,6 +6,7 @@
 
 #include "cleanup.h"
 #include "fstypes.h"
+#include "gate.h"
 #include "macro.h"
 #include "pending.h"
 #include "report.h"
@@ -57,42 +58,6 @@ int report_add_file(struct report *r, const struct mount_table *t, const char *f
 	return report_add_row(r, (size_t)idx, file);
 }
 
-/* The nearest ancestor that gets probed: the path walk to m crosses it. */
-static ssize_t gate_of(const struct report *r, size_t m)
-{
-	const struct mount_table *t = r->table;
-	ssize_t p = t->entries[m].parent;
-
-	for (size_t depth = 0; p >= 0 && depth < t->n; depth++, p = t->entries[p].parent)
-		if (r->probed[p])
-			return p;
-	return -1;
-}
-
-/* The gate of a probe of m: the nearest probed ancestor whose answer the
- * path walk to m must wait for, which is any type but the local ones the
- * walk crosses without asking them (fstype_is_walk_safe()). Not gating on
- * those is what the default selection does already, which probes no local
- * ancestor at all; with --all it spared three round trips between the
- * helper's threads on a plain host (/, /sys, /sys/fs/cgroup), a third of
- * the probes' time there (doc/benchmarks.md). safe caches the type test:
- * 0 unknown, 1 walk-safe, -1 not. */
-static ssize_t walk_gate_of(const struct report *r, size_t m, int8_t *safe)
-{
-	const struct mount_table *t = r->table;
-	ssize_t p = t->entries[m].parent;
-
-	for (size_t depth = 0; p >= 0 && depth < t->n; depth++, p = t->entries[p].parent) {
-		if (!r->probed[p])
-			continue;
-		if (!safe[p])
-			safe[p] = fstype_is_walk_safe(t->entries[p].fstype) ? 1 : -1;
-		if (safe[p] < 0)
-			return p;
-	}
-	return -1;
-}
-
 /* Walks up from the rows' mounts and marks every network/FUSE ancestor for
  * probing, so no request ever walks through an unprobed hung mount. */
 static void mark_probed(struct report *r)
@@ -114,17 +79,61 @@ static void mark_probed(struct report *r)
 	}
 }
 
-static enum mount_status settle(struct report *r, size_t m, size_t depth)
+/* The table's parent tree, and which of its mounts gate the walks below
+ * them (gate.h). */
+struct gate_ctx {
+	const struct mount_table *table;
+	const bool *gates;
+};
+
+static ssize_t table_parent(const void *userdata, size_t i)
+{
+	const struct gate_ctx *c = userdata;
+
+	return c->table->entries[i].parent;
+}
+
+static bool table_gates(const void *userdata, size_t i)
+{
+	const struct gate_ctx *c = userdata;
+
+	return c->gates[i];
+}
+
+/* Two sets of gates: a hung mount is settled (blocked or not) by its
+ * nearest probed ancestor, of any type; a probe waits only for the probed
+ * ancestors but the local ones the path walk crosses without asking them
+ * (fstype_is_walk_safe()). Not gating on those is what the default
+ * selection does already, which probes no local ancestor at all; with
+ * --all it spared three round trips between the helper's threads on a
+ * plain host (/, /sys, /sys/fs/cgroup), a third of the probes' time there
+ * (doc/benchmarks.md). */
+static int compute_gates(const struct report *r, bool *is_walk_gate, ssize_t *ret_gate, ssize_t *ret_walk_gate)
+{
+	const struct mount_table *t = r->table;
+	struct gate_tree g = { .n = t->n, .parent = table_parent, .is_gate = table_gates };
+	int k;
+
+	for (size_t i = 0; i < t->n; i++)
+		is_walk_gate[i] = r->probed[i] && !fstype_is_walk_safe(t->entries[i].fstype);
+	g.userdata = &(struct gate_ctx){ t, r->probed };
+	k = gate_compute(&g, ret_gate);
+	if (k < 0)
+		return k;
+	g.userdata = &(struct gate_ctx){ t, is_walk_gate };
+	return gate_compute(&g, ret_walk_gate);
+}
+
+static enum mount_status settle(struct report *r, const ssize_t *gate, size_t m, size_t depth)
 {
 	struct mount_result *res = &r->results[m];
-	ssize_t g;
+	ssize_t g = gate[m];
 
 	if (res->status != STATUS_HUNG || (res->flags & (RESULT_ANSWERED | RESULT_PENDING_EARLIER)))
 		return res->status;
-	g = gate_of(r, m);
 	if (g < 0 || depth > r->table->n)
 		return res->status;
-	if (!status_is_healthy(settle(r, (size_t)g, depth + 1))) {
+	if (!gate_passes(settle(r, gate, (size_t)g, depth + 1))) {
 		res->status = STATUS_BLOCKED;
 		res->blocked_by = g;
 		res->hung_ns = 0;
@@ -140,7 +149,8 @@ int report_probe(struct report *r, const struct probe_options *o, bool want_usag
 	_cleanup_free_ struct mount_result *out = NULL;
 	_cleanup_free_ ssize_t *job_of = NULL;
 	_cleanup_free_ size_t *mount_of = NULL;
-	_cleanup_free_ int8_t *safe = NULL;
+	_cleanup_free_ ssize_t *gate = NULL, *walk_gate = NULL;
+	_cleanup_free_ bool *is_walk_gate = NULL;
 	struct probe_options eo = *o;
 	bool suspect = false;
 	size_t n = 0;
@@ -155,9 +165,14 @@ int report_probe(struct report *r, const struct probe_options *o, bool want_usag
 	out = calloc(MAX(t->n, 1U), sizeof(*out));
 	job_of = calloc(MAX(t->n, 1U), sizeof(*job_of));
 	mount_of = calloc(MAX(t->n, 1U), sizeof(*mount_of));
-	safe = calloc(MAX(t->n, 1U), sizeof(*safe));
-	if (!jobs || !out || !job_of || !mount_of || !safe)
+	gate = calloc(MAX(t->n, 1U), sizeof(*gate));
+	walk_gate = calloc(MAX(t->n, 1U), sizeof(*walk_gate));
+	is_walk_gate = calloc(MAX(t->n, 1U), sizeof(*is_walk_gate));
+	if (!jobs || !out || !job_of || !mount_of || !gate || !walk_gate || !is_walk_gate)
 		return -ENOMEM;
+	k = compute_gates(r, is_walk_gate, gate, walk_gate);
+	if (k < 0)
+		return k;
 
 	for (size_t i = 0; i < t->n; i++) {
 		job_of[i] = -1;
@@ -203,7 +218,7 @@ int report_probe(struct report *r, const struct probe_options *o, bool want_usag
 	/* Jobs follow table order, but a gate may come after its child (moved
 	 * mounts), so deps are filled in once every job has its index. */
 	for (size_t j = 0; j < n; j++) {
-		ssize_t g = walk_gate_of(r, mount_of[j], safe);
+		ssize_t g = walk_gate[mount_of[j]];
 		jobs[j].dep = g >= 0 ? job_of[g] : -1;
 		jobs[j].want_usage = want_usage;
 	}
@@ -215,7 +230,7 @@ int report_probe(struct report *r, const struct probe_options *o, bool want_usag
 		r->results[mount_of[j]] = out[j];
 	for (size_t i = 0; i < t->n; i++)
 		if (r->probed[i])
-			(void)settle(r, i, 0);
+			(void)settle(r, gate, i, 0);
 	return 0;
 }
 

@@ -68,9 +68,22 @@ static inline uint64_t usage_size_bytes(const struct fs_usage *u)
 	return u->blocks * u->frsize;
 }
 
+/* Used as df counts it: total less free (not less available: the blocks
+ * reserved for root are used), never below 0 when a file system reports
+ * more free than total. */
+static inline uint64_t usage_used_blocks(const struct fs_usage *u)
+{
+	return u->blocks >= u->bfree ? u->blocks - u->bfree : 0;
+}
+
+static inline uint64_t usage_used_inodes(const struct fs_usage *u)
+{
+	return u->files >= u->ffree ? u->files - u->ffree : 0;
+}
+
 static inline uint64_t usage_used_bytes(const struct fs_usage *u)
 {
-	return (u->blocks >= u->bfree ? u->blocks - u->bfree : 0) * u->frsize;
+	return usage_used_blocks(u) * u->frsize;
 }
 
 static inline uint64_t usage_avail_bytes(const struct fs_usage *u)

@@ -3,7 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cleanup.h"
 #include "fstypes.h"
+#include "gate.h"
+#include "hashmap.h"
 #include "macro.h"
 #include "tracker.h"
 #include "util.h"
@@ -29,49 +32,106 @@ static bool probed_each_cycle(const struct tracked_mount *m)
 	return m->used && m->present && (m->selected || m->gates) && !m->automount;
 }
 
-static ssize_t find(const struct tracker *t, const struct mount_entry *e)
+/* The slot of a mount already tracked, by its ID (map: slots by mnt_id). */
+static ssize_t find(const struct tracker *t, const struct hashmap *by_id, const struct mount_entry *e)
 {
-	for (size_t i = 0; i < t->n; i++) {
+	size_t pos = 0;
+
+	for (ssize_t i; (i = hashmap_next(by_id, (uint64_t)(uint32_t)e->id, &pos)) >= 0;) {
 		const struct tracked_mount *m = &t->v[i];
 
 		/* Mount IDs are reused once freed: the target must match too. */
 		if (m->used && m->present && m->mnt_id == e->id && streq(m->target, e->target))
-			return (ssize_t)i;
+			return i;
 	}
 	return -1;
 }
 
-static ssize_t alloc_slot(struct tracker *t)
+/* The lowest free slot at or after *hint (none is freed during a sync, so
+ * the search goes on from where the last one ended). */
+static ssize_t alloc_slot(struct tracker *t, size_t *hint)
 {
-	for (size_t i = 0; i < t->n; i++)
-		if (!t->v[i].used)
+	for (size_t i = *hint; i < t->n; i++)
+		if (!t->v[i].used) {
+			*hint = i + 1;
 			return (ssize_t)i;
+		}
 	if (ARRAY_RESERVE(t->v, t->cap, t->n + 1) < 0)
 		return -ENOMEM;
 	t->v[t->n] = (struct tracked_mount){};
+	*hint = t->n + 1;
 	return (ssize_t)t->n++;
+}
+
+static ssize_t slot_parent(const void *userdata, size_t i)
+{
+	const struct tracker *t = userdata;
+
+	return t->v[i].used && t->v[i].present ? t->v[i].parent_slot : -1;
+}
+
+/* An automount point is never probed: the walk crosses it unasked, and is
+ * gated further up. */
+static bool slot_gates(const void *userdata, size_t i)
+{
+	const struct tracked_mount *m = &((const struct tracker *)userdata)->v[i];
+
+	return (m->selected && !m->automount) || m->suspect;
+}
+
+/* Every slot's gate, once per sync rather than per mount and cycle: the
+ * parents come from the table just read. */
+static int link_gates(struct tracker *t, const struct mount_table *table, const ssize_t *slot_of)
+{
+	_cleanup_free_ ssize_t *gate = calloc(MAX(t->n, 1U), sizeof(*gate));
+	int r;
+
+	if (!gate)
+		return -ENOMEM;
+	for (size_t i = 0; i < table->n; i++) {
+		ssize_t p = table->entries[i].parent;
+
+		t->v[slot_of[i]].parent_slot = p >= 0 && (size_t)p < table->n && (size_t)p != i ? slot_of[p] : -1;
+	}
+	r = gate_compute(&(struct gate_tree){ .n = t->n, .parent = slot_parent, .is_gate = slot_gates,
+					      .userdata = t },
+			 gate);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < t->n; i++)
+		t->v[i].gate = t->v[i].used && t->v[i].present ? gate[i] : -1;
+	return 0;
 }
 
 int tracker_sync(struct tracker *t, const struct mount_table *table, const bool *selected)
 {
-	int changes = 0;
+	_cleanup_(hashmap_done) struct hashmap by_id = {};
+	_cleanup_free_ ssize_t *slot_of = calloc(MAX(table->n, 1U), sizeof(*slot_of));
+	size_t hint = 0;
+	int changes = 0, r;
 
-	for (size_t i = 0; i < t->n; i++)
+	if (!slot_of || hashmap_init(&by_id, t->n + table->n) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->n; i++) {
 		t->v[i].seen = false;
+		if (t->v[i].used && t->v[i].present && hashmap_add(&by_id, (uint64_t)(uint32_t)t->v[i].mnt_id, (ssize_t)i) < 0)
+			return -ENOMEM;
+	}
 	for (size_t i = 0; i < table->n; i++) {
 		const struct mount_entry *e = &table->entries[i];
-		ssize_t k = find(t, e);
+		ssize_t k = find(t, &by_id, e);
 		struct tracked_mount *m;
 
 		if (k < 0) {
-			k = alloc_slot(t);
+			k = alloc_slot(t, &hint);
 			if (k < 0)
 				return -ENOMEM;
 			m = &t->v[k];
 			*m = (struct tracked_mount){ .used = true, .mnt_id = e->id, .devno = e->devno,
-						     .due = true, .result = { .blocked_by = -1 } };
+						     .due = true, .result = { .blocked_by = -1 },
+						     .parent_slot = -1, .gate = -1 };
 			m->target = strdup(e->target);
-			m->source = strdup(e->source ? e->source : "none");
+			m->source = strdup(e->source);
 			m->fstype = strdup(e->fstype);
 			if (!m->target || !m->source || !m->fstype) {
 				slot_clear(m);
@@ -85,8 +145,11 @@ int tracker_sync(struct tracker *t, const struct mount_table *table, const bool 
 				m->result = (struct mount_result){ .status = STATUS_OK, .flags = RESULT_AUTOMOUNT,
 								   .blocked_by = -1 };
 			}
+			if (hashmap_add(&by_id, (uint64_t)(uint32_t)e->id, k) < 0)
+				return -ENOMEM;
 			changes++;
 		}
+		slot_of[i] = k;
 		m = &t->v[k];
 		m->seen = m->present = true;
 		m->parent_id = e->parent_id;
@@ -106,6 +169,9 @@ int tracker_sync(struct tracker *t, const struct mount_table *table, const bool 
 		if (m->phase == TRACK_IDLE)
 			slot_clear(m);
 	}
+	r = link_gates(t, table, slot_of);
+	if (r < 0)
+		return r;
 	/* A selected mount below one that is not (-t picking a FUSE mount
 	 * inside an NFS home): the walk needs that one's answer each cycle
 	 * as well, or the mount would never be probed. */
@@ -121,25 +187,9 @@ int tracker_sync(struct tracker *t, const struct mount_table *table, const bool 
 
 ssize_t tracker_gate(const struct tracker *t, size_t idx)
 {
-	int parent = t->v[idx].parent_id;
+	const struct tracked_mount *m = &t->v[idx];
 
-	for (size_t depth = 0; depth < t->n; depth++) {
-		ssize_t p = -1;
-
-		for (size_t i = 0; i < t->n; i++)
-			if (t->v[i].used && t->v[i].present && t->v[i].mnt_id == parent && i != idx) {
-				p = (ssize_t)i;
-				break;
-			}
-		if (p < 0)
-			return -1;
-		/* An automount point is never probed: the walk crosses it
-		 * unasked, and is gated further up. */
-		if ((t->v[p].selected && !t->v[p].automount) || t->v[p].suspect)
-			return p;
-		parent = t->v[p].parent_id;
-	}
-	return -1;
+	return m->used && m->present ? m->gate : -1;
 }
 
 static bool overdue(const struct tracked_mount *m, uint64_t now_ns)
@@ -166,11 +216,11 @@ bool tracker_ready(const struct tracker *t, size_t idx, ssize_t *ret_blocked_by)
 	/* An answer from before an outage says nothing of the gate now: the
 	 * walk waits for its fresh one. */
 	if (!t->v[g].known || t->v[g].unconfirmed || t->v[g].phase != TRACK_IDLE) {
-		if (t->v[g].known && !t->v[g].unconfirmed && !status_is_healthy(t->v[g].result.status))
+		if (t->v[g].known && !t->v[g].unconfirmed && !gate_passes(t->v[g].result.status))
 			*ret_blocked_by = g;
 		return false;
 	}
-	if (!status_is_healthy(t->v[g].result.status)) {
+	if (!gate_passes(t->v[g].result.status)) {
 		*ret_blocked_by = g;
 		return false;
 	}

@@ -29,6 +29,8 @@ struct tracked_mount {
 	/* Identity, copied: the mount table is re-read under us. */
 	int mnt_id;
 	int parent_id;
+	ssize_t parent_slot;	/* the parent's slot, -1: none (set by tracker_sync) */
+	ssize_t gate;		/* tracker_gate(), set by tracker_sync */
 	char *target, *source, *fstype;
 	dev_t devno;
 	bool present;	/* in the current mount table */
@@ -82,7 +84,8 @@ void tracker_done(struct tracker *t);
 int tracker_sync(struct tracker *t, const struct mount_table *table, const bool *selected);
 
 /* The mount whose path walk must succeed before idx can be probed, or -1;
- * never an automount point. */
+ * never an automount point (gate.h). Computed by tracker_sync, for the
+ * whole table at once. */
 ssize_t tracker_gate(const struct tracker *t, size_t idx);
 
 /* Whether idx can be issued now: idle, present, selected, and its gate is

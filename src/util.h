@@ -43,12 +43,3 @@ int array_reserve(void **array, size_t *cap, size_t need, size_t size);
 
 /* strdup() that returns NULL only on a NULL argument or out of memory. */
 char *strdup_or_null(const char *s);
-
-/* Bytes of a well-formed UTF-8 sequence at p (1-4), 0 if it is not one.
- * Overlong forms and surrogates are refused, as Go's utf8.ValidString,
- * which the Prometheus parsers apply to label values, refuses them. */
-size_t utf8_seq_len(const unsigned char *p);
-
-/* A copy of s in which every byte that is no valid UTF-8 is U+FFFD: JSON
- * and Prometheus text must be UTF-8, mount points are just bytes. */
-char *utf8_sanitized_dup(const char *s);
