@@ -17,7 +17,7 @@ build="build-essential autoconf automake pkg-config liburing-dev libmount-dev li
 # package (debhelper, dpkg-dev, fakeroot), run lintian on it, and load the
 # bash completion (bash-completion). git: .ci/run clones the checkout, and
 # tests/ts/harness.sh checks it doing so.
-test="libfuse3-dev fuse3 jq procps psmisc prometheus prometheus-node-exporter libmonitoring-plugin-perl monitoring-plugins-basic icinga2-common icinga2-bin curl systemd valgrind clang libclang-rt-dev debhelper dpkg-dev fakeroot lintian bash-completion git"
+test="libfuse3-dev fuse3 binutils bsdutils jq procps psmisc prometheus prometheus-node-exporter libmonitoring-plugin-perl monitoring-plugins-basic icinga2-common icinga2-bin curl systemd valgrind clang libclang-rt-dev debhelper dpkg-dev fakeroot lintian bash-completion git"
 
 pkgs=$build
 [ "${1:-}" = --test ] && pkgs="$pkgs $test"

@@ -295,6 +295,9 @@ static int print_scols(const struct table_options *o, const int *ids, size_t nco
 	if (!tb)
 		return -ENOMEM;
 	scols_table_set_stream(tb, out);
+	/* A terminal is the stream written to, not whatever fd 1 is (a
+	 * memstream is never one): the layout follows what the bytes meet. */
+	scols_table_set_termforce(tb, isatty(fileno(out)) ? SCOLS_TERMFORCE_ALWAYS : SCOLS_TERMFORCE_NEVER);
 	scols_table_enable_json(tb, json);
 	scols_table_enable_raw(tb, o->mode == TABLE_RAW);
 	scols_table_enable_export(tb, o->mode == TABLE_PAIRS);
@@ -374,9 +377,10 @@ int render_table_via(const struct report *r, const struct table_options *o, FILE
 		memcpy(ids, default_human, sizeof(default_human));
 		ncols = ARRAY_SIZE(default_human);
 	}
-	/* What libsmartcols itself asks to tell a terminal (its is_term). */
+	/* A terminal gets libsmartcols' own layout (print_scols tells it
+	 * the stream is one); anything else the same bytes, printed directly. */
 	if (via == RENDER_VIA_AUTO)
-		via = json || (o->mode == TABLE_HUMAN && !isatty(STDOUT_FILENO)) ? RENDER_VIA_DIRECT
+		via = json || (o->mode == TABLE_HUMAN && !isatty(fileno(out))) ? RENDER_VIA_DIRECT
 										 : RENDER_VIA_SCOLS;
 	if (via == RENDER_VIA_DIRECT && o->mode != TABLE_JSON && o->mode != TABLE_HUMAN)
 		return -EINVAL;

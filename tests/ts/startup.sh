@@ -6,8 +6,8 @@
 # script or a pipe loads none of them in its front process; and where they
 # are needed, they are loaded and work.
 . "$(dirname "$0")/../lib.sh"
-command -v readelf >/dev/null || t_skip_all "readelf not installed"
-command -v script >/dev/null || t_skip_all "script (util-linux) not installed"
+t_require_installed binutils readelf
+t_require_installed bsdutils script
 t_init
 
 needed=$(readelf -d "$FSPROBE" | awk '/NEEDED/ { print $NF }' | tr -d '[]' | tr '\n' ' ')

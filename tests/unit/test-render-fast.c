@@ -102,12 +102,8 @@ int main(void)
 	const char *all = "status,latency,fstype,source,size,used,avail,use%,itotal,iused,ifree,iuse%,target,"
 			  "detail,error,hung,since,id,parent,engine,file,warning";
 
-	/* libsmartcols lays a terminal out otherwise, as render_table()
-	 * knows; this compares what goes to anything else. */
-	if (isatty(STDOUT_FILENO)) {
-		printf("1..0 # SKIP standard output is a terminal\n");
-		return 77;
-	}
+	/* Both printers write to a memstream, never a terminal (render-table.c
+	 * tells libsmartcols so), so this holds wherever the TAP goes. */
 	for (size_t l = 0; l < ARRAY_SIZE(locales); l++) {
 		ok(setlocale(LC_CTYPE, locales[l]) != NULL, "locale %s", locales[l]);
 		for (size_t k = 0; k < ARRAY_SIZE(counts); k++) {
