@@ -186,38 +186,40 @@ int journal_fields_format(const char *format, va_list ap, struct iovec **ret_iov
 }
 
 /* sd_journal_send() is variadic, and a variadic call cannot be forwarded:
- * its fields are formatted here and sent as iovecs. daemon.c calls it
- * through the header's macro, which names the caller's location. */
-int sd_journal_send_with_location(const char *file, const char *line, const char *func, const char *format, ...)
+ * its fields are formatted here and sent as iovecs, with the caller's
+ * location where there is one (daemon.c calls it through the header's
+ * macro, which names it). */
+static int journal_vsend(const char *file, const char *line, const char *func, const char *format, va_list ap)
 {
 	struct iovec *iov = NULL;
 	size_t n = 0;
+	int r = journal_fields_format(format, ap, &iov, &n);
+
+	if (r < 0)
+		return r;
+	r = file ? sd_journal_sendv_with_location(file, line, func, iov, (int)n) : sd_journal_sendv(iov, (int)n);
+	journal_fields_free(iov, n);
+	return r;
+}
+
+int sd_journal_send_with_location(const char *file, const char *line, const char *func, const char *format, ...)
+{
 	va_list ap;
 	int r;
 
 	va_start(ap, format);
-	r = journal_fields_format(format, ap, &iov, &n);
+	r = journal_vsend(file, line, func, format, ap);
 	va_end(ap);
-	if (r < 0)
-		return r;
-	r = sd_journal_sendv_with_location(file, line, func, iov, (int)n);
-	journal_fields_free(iov, n);
 	return r;
 }
 
 int sd_journal_send(const char *format, ...)
 {
-	struct iovec *iov = NULL;
-	size_t n = 0;
 	va_list ap;
 	int r;
 
 	va_start(ap, format);
-	r = journal_fields_format(format, ap, &iov, &n);
+	r = journal_vsend(NULL, NULL, NULL, format, ap);
 	va_end(ap);
-	if (r < 0)
-		return r;
-	r = sd_journal_sendv(iov, (int)n);
-	journal_fields_free(iov, n);
 	return r;
 }
