@@ -100,6 +100,16 @@ t_init() {
 	trap 'exit 1' INT TERM
 }
 
+# t_notify_recv OUT: systemd's notification socket at $T_DIR/notify.sock
+# (for NOTIFY_SOCKET), each message a line of OUT; its reader is stopped
+# with the test's other processes.
+t_notify_recv() {
+	local i
+	"$NOTIFY_RECV" "$T_DIR/notify.sock" > "$1" &
+	T_PIDS="$T_PIDS $!"
+	for i in $(seq 50); do [ -S "$T_DIR/notify.sock" ] && break; sleep 0.02; done
+}
+
 # Microseconds since the epoch, from bash's EPOCHREALTIME.
 t_now_us() { local t=$EPOCHREALTIME; echo "${t/./}"; }
 

@@ -81,9 +81,7 @@ fork_failures() { awk '$1 == "max" { print $2 }' "$CG/pids.events"; }
 pings() { grep -c 'WATCHDOG=1' "$NOTES"; }
 
 fuse_start a
-"$NOTIFY_RECV" "$T_DIR/notify.sock" > "$NOTES" &
-T_PIDS="$T_PIDS $!"
-for i in $(seq 50); do [ -S "$T_DIR/notify.sock" ] && break; sleep 0.02; done
+t_notify_recv "$NOTES"
 
 NOTIFY_SOCKET=$T_DIR/notify.sock WATCHDOG_USEC=1000000 \
 	"$FSPROBE" --daemon --interval 250ms --timeout 500ms --state-dir "$T_DIR/state" \

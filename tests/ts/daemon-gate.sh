@@ -15,9 +15,7 @@ NOTES=$T_DIR/notes
 
 FUSE_SUBTYPE=outer$$ fuse_start out
 FUSE_SUBTYPE=inner$$ MNT=$(fuse_mnt out)/sub fuse_start in
-"$NOTIFY_RECV" "$T_DIR/notify.sock" > "$NOTES" &
-T_PIDS="$T_PIDS $!"
-for i in $(seq 50); do [ -S "$T_DIR/notify.sock" ] && break; sleep 0.02; done
+t_notify_recv "$NOTES"
 
 NOTIFY_SOCKET=$T_DIR/notify.sock WATCHDOG_USEC=1000000 \
 	"$FSPROBE" --daemon --interval 200ms --timeout 400ms --state-dir "$T_DIR/state" \

@@ -26,10 +26,7 @@ chmod +x "$T_DIR/hook"
 fuse_start a
 fuse_start b
 
-"$NOTIFY_RECV" "$T_DIR/notify.sock" > "$NOTES" &
-NR=$!
-T_PIDS="$T_PIDS $NR"
-for i in $(seq 50); do [ -S "$T_DIR/notify.sock" ] && break; sleep 0.02; done
+t_notify_recv "$NOTES"
 
 NOTIFY_SOCKET=$T_DIR/notify.sock WATCHDOG_USEC=1000000 \
 	"$FSPROBE" --daemon --interval 200ms --timeout 400ms --state-dir "$T_DIR/state" \
