@@ -30,6 +30,15 @@ for engine in uring threads; do
 		holders=$(t_registry_holders)
 		if [ -n "$holders" ]; then t_pass "$engine/$how: a helper holds the request, detached"
 		else t_fail "$engine/$how: no helper holds the pending request"; fi
+		# What the lingering helper could do, were it not stuck: look
+		# paths up and nothing else, for good.
+		if [ "$(id -u)" = 0 ]; then
+			for h in $holders; do
+				caps=$(grep -E '^(CapInh|CapPrm|CapEff|CapAmb|NoNewPrivs):' "/proc/$h/status" | tr -s '\t\n' ' ')
+				t_is "$caps" "CapInh: 0000000000000000 CapPrm: 0000000000000006 CapEff: 0000000000000006 CapAmb: 0000000000000000 NoNewPrivs: 1 " \
+					"$engine/$how: helper keeps DAC_OVERRIDE and DAC_READ_SEARCH only, with no_new_privs"
+			done
+		fi
 		if [ $how = never-answers ]; then
 			for h in $holders; do t_note "helper $h state $(d_state "$h") wchan $(cat /proc/$h/wchan 2>/dev/null)"; done
 		fi
