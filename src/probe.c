@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,11 +209,40 @@ void probe_front_finish(struct probe_front *f, uint64_t start_ns)
 
 struct probe_prestart {
 	pid_t pid;
+	cpu_set_t cpus;	/* where the front may run, and the helper too */
+	bool elsewhere;	/* the helper is kept off the front's CPU for now */
 	int rec_fd;	/* records from the helper */
 	int jobs_fd;	/* the jobs message to it: a socket, so that a dead
 			 * helper makes send() fail rather than raise SIGPIPE */
 	uint8_t *shm;
 };
+
+/* The helper's first steps (detaching, its thread engine and first
+ * worker, the registry) overlap the front's reading of the mount table
+ * only on another CPU, and the scheduler puts a forked child on its
+ * parent's CPU about two times in three on a 2-CPU machine, where it
+ * waits until the front blocks: the two ran one after the other
+ * (doc/benchmarks.md). So the helper starts on any CPU but the front's,
+ * and gets all of them back as soon as it runs, or when the front hands
+ * its jobs over, whichever comes first: it is never held off a CPU while
+ * the front waits for it. Any failure leaves the scheduler's choice. */
+static void start_elsewhere(struct probe_prestart *p)
+{
+	cpu_set_t other = p->cpus;
+	int me = sched_getcpu();
+
+	if (CPU_COUNT(&p->cpus) < 2 || me < 0 || me >= CPU_SETSIZE || !CPU_ISSET(me, &p->cpus))
+		return;
+	CPU_CLR(me, &other);
+	p->elsewhere = sched_setaffinity(p->pid, sizeof(other), &other) == 0;
+}
+
+static void give_cpus_back(struct probe_prestart *p)
+{
+	if (p->elsewhere)
+		(void)sched_setaffinity(p->pid, sizeof(p->cpus), &p->cpus);
+	p->elsewhere = false;
+}
 
 int probe_prestart(const struct probe_options *o, struct probe_prestart **ret)
 {
@@ -239,6 +269,8 @@ int probe_prestart(const struct probe_options *o, struct probe_prestart **ret)
 		r = -errno;
 		goto fail_pipe;
 	}
+	if (sched_getaffinity(0, sizeof(p->cpus), &p->cpus) < 0)
+		CPU_ZERO(&p->cpus);
 	(void)fflush(stdout);
 	(void)fflush(stderr);
 	p->pid = fork();
@@ -249,10 +281,13 @@ int probe_prestart(const struct probe_options *o, struct probe_prestart **ret)
 		goto fail_pipe;
 	}
 	if (p->pid == 0) {
+		if (CPU_COUNT(&p->cpus) > 1)
+			(void)sched_setaffinity(0, sizeof(p->cpus), &p->cpus);
 		(void)close(rec[0]);
 		(void)close(sk[0]);
 		_exit(helper_main_prestarted(sk[1], o, rec[1]));
 	}
+	start_elsewhere(p);
 	(void)close(rec[1]);
 	(void)close(sk[1]);
 	p->rec_fd = rec[0];
@@ -273,6 +308,7 @@ struct probe_prestart *probe_prestart_free(struct probe_prestart *p)
 {
 	if (!p)
 		return NULL;
+	give_cpus_back(p);
 	if (p->rec_fd >= 0)
 		(void)close(p->rec_fd);
 	/* EOF on its socket: a helper still waiting for jobs exits. */
@@ -328,6 +364,7 @@ static pid_t start_helper(const struct probe_job *jobs, size_t n, const struct p
 	if (p && p->rec_fd >= 0) {
 		int r = prestart_hand_over(p, jobs, n, o->engine);
 
+		give_cpus_back(p);
 		/* Used or not, it serves no other run. */
 		(void)close(p->jobs_fd);
 		p->jobs_fd = -1;

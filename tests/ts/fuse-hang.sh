@@ -39,6 +39,13 @@ for engine in uring threads; do
 					"$engine/$how: helper keeps DAC_OVERRIDE and DAC_READ_SEARCH only, with no_new_privs"
 			done
 		fi
+		# It started off the front's CPU (src/probe.c), and has every
+		# CPU back, all its threads.
+		mine=$(grep '^Cpus_allowed_list:' /proc/self/status)
+		for h in $holders; do
+			t_is "$(cat /proc/$h/task/*/status 2>/dev/null | grep '^Cpus_allowed_list:' | sort -u)" "$mine" \
+				"$engine/$how: the helper's threads may run on every CPU the caller may"
+		done
 		if [ $how = never-answers ]; then
 			for h in $holders; do t_note "helper $h state $(d_state "$h") wchan $(cat /proc/$h/wchan 2>/dev/null)"; done
 		fi
