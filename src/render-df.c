@@ -1,6 +1,7 @@
 /* The df renderer: GNU df's layout, byte for byte for healthy rows (-P,
  * --output), with "-" in the number columns of an unhealthy mount and its
  * error on stderr as df reports a failed statfs. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,7 +110,8 @@ static const char *percent(const struct df_values *v, char *buf, size_t sz)
 	return buf;
 }
 
-/* Display width as df's mbswidth(): -1 for invalid or unprintable text. */
+/* Display width as df's mbswidth(): -1 for invalid or unprintable text
+ * in a multibyte locale. */
 static int text_width(const char *s)
 {
 	mbstate_t st = {};
@@ -123,6 +125,13 @@ static int text_width(const char *s)
 		ascii++;
 	if (!s[ascii])
 		return (int)ascii;
+	/* A single-byte locale (C, POSIX): mbswidth() counts each byte that
+	 * is no control character as one cell, whatever it means. */
+	if (MB_CUR_MAX == 1) {
+		for (const unsigned char *q = (const unsigned char *)s + ascii; *q; q++)
+			ascii += !iscntrl(*q);
+		return (int)ascii;
+	}
 	n = mbsrtowcs(NULL, &p, 0, &st);
 	if (n == (size_t)-1)
 		return -1;

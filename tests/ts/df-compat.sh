@@ -111,6 +111,25 @@ for bad in "-B 0" "-B 1.5K" "-B x" "--output=nope" "--output=size,size" "-P --ou
 	t_is "$(wc -l < "$T_DIR/fp.err")" 1 "'$bad': one line on stderr"
 done
 
+# Character widths: a source and a mount point in UTF-8, with
+# double-width characters, and another with bytes that are no UTF-8,
+# aligned as df aligns them: by display width under a UTF-8 locale (the
+# invalid one not at all), a cell a byte under C. (The front loads its
+# locale while the helper probes, src/main.c.)
+wide="$T_DIR/wide-日本語-é" bad="$T_DIR/bad-$(printf '\xff\xfe')-x"
+mkdir -p "$wide" "$bad"
+mount -t tmpfs -o size=2m "fsp-日本語" "$wide"
+mount -t tmpfs -o size=1m "fsp-$(printf '\xff')é" "$bad"
+t_add_mount "$wide"
+t_add_mount "$bad"
+for loc in C.UTF-8 C; do
+	LC_ALL=$loc compare EXACT -P
+	LC_ALL=$loc compare STATUS -h
+	LC_ALL=$loc compare EXACT --output=source,size,target
+done
+t_like "$(LC_ALL=C.UTF-8 df -P "$wide" | tail -1)" '日本語' "the UTF-8 scene: df shows the characters"
+umount "$wide" "$bad"
+
 # JSON with df's options: numbers as JSON numbers, inodes included.
 "$FSPROBE" --state-dir "$T_DIR/state" -J -i "$(fuse_mnt fa)" > "$T_DIR/fp.out"
 t_is "$(jq -c '.mounts[0] | [.size, .used, .avail, .itotal, .iused, .ifree, ."iuse%"]' "$T_DIR/fp.out")" \
