@@ -164,6 +164,21 @@ static int run_daemon(struct args *a)
 	return r < 0 ? EXIT_TROUBLE : EXIT_HEALTHY;
 }
 
+/* LC_CTYPE only: character widths for the columns' alignment; numbers
+ * stay in the C locale, so JSON and Prometheus keep their decimal points.
+ * Loaded while the helper probes (probe_options.while_probing): it took
+ * 60 us of the front's way to handing the jobs over (doc/benchmarks.md);
+ * nothing before the rendering depends on it. */
+static void load_locale(void *userdata)
+{
+	static bool loaded;
+
+	(void)userdata;
+	if (!loaded)
+		(void)setlocale(LC_CTYPE, "");
+	loaded = true;
+}
+
 static int run(int argc, char *argv[])
 {
 	_cleanup_(args_done) struct args a = {};
@@ -172,7 +187,7 @@ static int run(int argc, char *argv[])
 	_cleanup_(probe_prestart_freep) struct probe_prestart *pre = NULL;
 	_cleanup_(disk_plan_done) struct disk_plan plan = {};
 	struct probe_options po;
-	uint64_t start = process_start_mono_ns();
+	uint64_t start;
 	bool trouble = false, not_mounted = false, plugin = args_invoked_as_plugin(argv[0]);
 	int r, failed = 0;
 
@@ -192,13 +207,18 @@ static int run(int argc, char *argv[])
 		/* help and version: UNKNOWN by the plugin, as check_disk */
 		return plugin || r < 0 ? NAGIOS_UNKNOWN : EXIT_HEALTHY;
 	}
-	if (a.daemon_mode)
+	if (a.daemon_mode) {
+		load_locale(NULL);
 		return run_daemon(&a);
+	}
 
 	/* The helper starts now, while the mount table is read: without it,
-	 * probe_run() forks one later. */
+	 * probe_run() forks one later. The front's start time, which it
+	 * reads from procfs, is needed only later: it is read after the
+	 * fork, as the helper starts (doc/benchmarks.md). */
 	po = (struct probe_options){ .engine = a.engine, .state_dir = a.no_state ? NULL : a.state_dir };
 	(void)probe_prestart(&po, &pre);
+	start = process_start_mono_ns();
 
 	r = mounts_load(a.mountinfo, &t);
 	if (r < 0) {
@@ -280,6 +300,7 @@ static int run(int argc, char *argv[])
 		.deadline_ns = start + a.timeout_ns,
 		.state_dir = a.no_state ? NULL : a.state_dir,
 		.prestart = pre,
+		.while_probing = load_locale,
 	};
 	r = report_probe(&rep, &po, true);
 	if (r < 0) {
@@ -304,6 +325,7 @@ static int run(int argc, char *argv[])
 		fputc('\n', stderr);
 	}
 
+	load_locale(NULL);
 	r = render_output(&a, &rep, &failed);
 	if (r < 0)
 		goto fail;
@@ -322,8 +344,5 @@ fail:
 
 int main(int argc, char *argv[])
 {
-	/* Character widths for df's column alignment; numbers stay in the C
-	 * locale so JSON and Prometheus output keep their decimal points. */
-	(void)setlocale(LC_CTYPE, "");
 	return run(argc, argv);
 }

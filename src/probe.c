@@ -425,6 +425,8 @@ int probe_run(const struct probe_job *jobs, size_t n, const struct probe_options
 	pid = start_helper(jobs, n, o, &rfd);
 	if (pid < 0)
 		return (int)pid;
+	if (o->while_probing)
+		o->while_probing(o->userdata);
 
 	while (!eof && f.done < n) {
 		uint64_t now = now_mono_ns();

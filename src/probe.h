@@ -46,6 +46,11 @@ struct probe_options {
 	const char *state_dir;	/* NULL: no cross-run registry */
 	struct probe_prestart *prestart; /* a helper probe_run() hands its
 					  * jobs to, or NULL: it forks one */
+	/* The caller's own work, done once the helper has its jobs and
+	 * before the front waits for the first answer, so that it overlaps
+	 * the probes; NULL for none. */
+	void (*while_probing)(void *userdata);
+	void *userdata;
 };
 
 struct probe_report {
