@@ -547,7 +547,7 @@ int helper_main(const struct probe_job *jobs, size_t n, const struct probe_optio
 	return helper_run(jobs, n, o, out_fd, req_fd, NULL);
 }
 
-int helper_main_prestarted(int jobs_fd, const struct probe_options *o, int out_fd)
+int helper_main_prestarted(int jobs_fd, const struct probe_options *o, int out_fd, const cpu_set_t *cpus)
 {
 	struct helper_prep prep = { .pending_fd = -1 };
 	struct probe_jobs_msg m;
@@ -562,8 +562,11 @@ int helper_main_prestarted(int jobs_fd, const struct probe_options *o, int out_f
 	/* Whichever engine the front picks, statfs needs the threads. A
 	 * worker per request in flight is still the most that can be busy,
 	 * as requests are issued one per mount at a time. */
-	if (thread_engine_new(THREAD_ENGINE_UNBOUNDED, &prep.threads) == 0)
+	if (thread_engine_new(THREAD_ENGINE_UNBOUNDED, &prep.threads) == 0) {
+		if (cpus)
+			thread_engine_set_cpus(prep.threads, cpus);
 		thread_engine_prespawn(prep.threads);
+	}
 	if (o->state_dir)
 		prep.pending_err = pending_open(o->state_dir, &prep.pending_fd);
 	p = (struct pollfd){ .fd = jobs_fd, .events = POLLIN };

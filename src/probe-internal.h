@@ -2,6 +2,7 @@
  * includes this except for the record layout. */
 #pragma once
 
+#include <sched.h>
 #include <stdint.h>
 #include <sys/statfs.h>
 #include <sys/stat.h>
@@ -86,6 +87,9 @@ int thread_engine_fd(struct thread_engine *e);
 /* Starts the first worker before there is work: a prestarted helper does
  * it while its jobs are still being read. */
 void thread_engine_prespawn(struct thread_engine *e);
+/* The CPUs every worker started from now on may run on, rather than its
+ * creator's. */
+void thread_engine_set_cpus(struct thread_engine *e, const cpu_set_t *cpus);
 /* usage_buf (statx only, else NULL): the same worker follows a good statx
  * with a statfs into it; both answers come back, statx first. */
 int thread_engine_submit(struct thread_engine *e, uint32_t job, enum probe_op op, const char *path, void *buf,
@@ -121,5 +125,7 @@ struct probe_jobs_msg {
 };
 
 /* The prestarted helper's body: detaches at once, waits for the message on
- * jobs_fd, then runs as helper_main(). */
-int helper_main_prestarted(int jobs_fd, const struct probe_options *o, int out_fd);
+ * jobs_fd, then runs as helper_main(). cpus, if not NULL: the CPUs its
+ * workers may run on (the front may still be moving the helper's own
+ * thread between CPUs when it starts one, see probe.c). */
+int helper_main_prestarted(int jobs_fd, const struct probe_options *o, int out_fd, const cpu_set_t *cpus);

@@ -69,6 +69,8 @@ struct thread_engine {
 	uint64_t completed, completed_seen;	/* progress, for stall detection */
 	bool notified;				/* a wake-up byte is in the pipe */
 	int pipe[2];
+	bool have_cpus;
+	cpu_set_t cpus;				/* workers' affinity, if have_cpus */
 };
 
 /* statfs(2) looks its path up with LOOKUP_AUTOMOUNT: on an autofs trigger
@@ -228,6 +230,8 @@ static int spawn_worker(struct thread_engine *e)
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&attr, WORKER_STACK_SIZE);
+	if (e->have_cpus)
+		(void)pthread_attr_setaffinity_np(&attr, sizeof(e->cpus), &e->cpus);
 	/* Workers take no signals: the helper's main thread owns them. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -239,6 +243,14 @@ static int spawn_worker(struct thread_engine *e)
 		e->idle++;
 	}
 	return r;
+}
+
+void thread_engine_set_cpus(struct thread_engine *e, const cpu_set_t *cpus)
+{
+	pthread_mutex_lock(&e->lock);
+	e->cpus = *cpus;
+	e->have_cpus = true;
+	pthread_mutex_unlock(&e->lock);
 }
 
 void thread_engine_prespawn(struct thread_engine *e)

@@ -26,6 +26,8 @@
  * only once written (jobs and paths, about 80 bytes a mount), and a table
  * that does not fit goes to a helper forked the old way. */
 #define PRESTART_SHM_SIZE (256U << 20)
+/* The jobs start past a header the helper writes (struct prestart_shared). */
+#define PRESTART_SHM_JOBS 64U
 /* Records the front takes in one read: 20,000 of them come back from
  * 10,000 mounts. */
 #define FRONT_READ_RECORDS 1024U
@@ -207,9 +209,15 @@ void probe_front_finish(struct probe_front *f, uint64_t start_ns)
 	}
 }
 
+/* The head of the memory shared with a prestarted helper. */
+struct prestart_shared {
+	_Atomic uint32_t helper_running; /* set by the helper's first step */
+};
+
 struct probe_prestart {
 	pid_t pid;
 	cpu_set_t cpus;	/* where the front may run, and the helper too */
+	bool steer;	/* another CPU was idle at the fork */
 	bool elsewhere;	/* the helper is kept off the front's CPU for now */
 	int rec_fd;	/* records from the helper */
 	int jobs_fd;	/* the jobs message to it: a socket, so that a dead
@@ -222,25 +230,63 @@ struct probe_prestart {
  * only on another CPU, and the scheduler puts a forked child on its
  * parent's CPU about two times in three on a 2-CPU machine, where it
  * waits until the front blocks: the two ran one after the other
- * (doc/benchmarks.md). So the helper starts on any CPU but the front's,
- * and gets all of them back as soon as it runs, or when the front hands
- * its jobs over, whichever comes first: it is never held off a CPU while
- * the front waits for it. Any failure leaves the scheduler's choice. */
+ * (doc/benchmarks.md). So, when another CPU is idle, the helper starts on
+ * any CPU but the front's and takes all of them back as its first step
+ * (its workers get all of them explicitly). On a busy machine it is left
+ * where the scheduler puts it: steered onto a CPU that something else
+ * keeps busy, it waited for that CPU's current task (one busy loop made
+ * the small host 4x df). Any failure leaves the scheduler's choice. */
+
+/* Whether this process is the only one running, the instant before the
+ * fork: /proc/loadavg's fourth field is the number of runnable tasks
+ * now, this one included. */
+static bool alone_running(void)
+{
+	char buf[128], *slash;
+	ssize_t l;
+	int fd = open("/proc/loadavg", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	l = read(fd, buf, sizeof(buf) - 1);
+	(void)close(fd);
+	if (l <= 0)
+		return false;
+	buf[l] = '\0';
+	slash = strchr(buf, '/');
+	return slash && slash - buf >= 2 && slash[-1] == '1' && slash[-2] == ' ';
+}
+
 static void start_elsewhere(struct probe_prestart *p)
 {
 	cpu_set_t other = p->cpus;
 	int me = sched_getcpu();
 
-	if (CPU_COUNT(&p->cpus) < 2 || me < 0 || me >= CPU_SETSIZE || !CPU_ISSET(me, &p->cpus))
+	if (!p->steer || me < 0 || me >= CPU_SETSIZE || !CPU_ISSET(me, &p->cpus))
 		return;
 	CPU_CLR(me, &other);
 	p->elsewhere = sched_setaffinity(p->pid, sizeof(other), &other) == 0;
 }
 
-static void give_cpus_back(struct probe_prestart *p)
+/* When the front hands the jobs over (or gives up), a steered helper
+ * that has not run yet waits for a CPU that got busy since the fork: it is
+ * moved to the front's CPU, which the front is about to leave idle. The
+ * last word is always every CPU, whatever the helper did meanwhile. */
+static void give_cpus_back(struct probe_prestart *p, bool pull)
 {
-	if (p->elsewhere)
-		(void)sched_setaffinity(p->pid, sizeof(p->cpus), &p->cpus);
+	const struct prestart_shared *sh = (const struct prestart_shared *)p->shm;
+	int me = sched_getcpu();
+
+	if (!p->elsewhere)
+		return;
+	if (pull && !sh->helper_running && me >= 0 && me < CPU_SETSIZE) {
+		cpu_set_t here;
+
+		CPU_ZERO(&here);
+		CPU_SET(me, &here);
+		(void)sched_setaffinity(p->pid, sizeof(here), &here);
+	}
+	(void)sched_setaffinity(p->pid, sizeof(p->cpus), &p->cpus);
 	p->elsewhere = false;
 }
 
@@ -271,6 +317,7 @@ int probe_prestart(const struct probe_options *o, struct probe_prestart **ret)
 	}
 	if (sched_getaffinity(0, sizeof(p->cpus), &p->cpus) < 0)
 		CPU_ZERO(&p->cpus);
+	p->steer = CPU_COUNT(&p->cpus) > 1 && alone_running();
 	(void)fflush(stdout);
 	(void)fflush(stderr);
 	p->pid = fork();
@@ -281,11 +328,14 @@ int probe_prestart(const struct probe_options *o, struct probe_prestart **ret)
 		goto fail_pipe;
 	}
 	if (p->pid == 0) {
-		if (CPU_COUNT(&p->cpus) > 1)
+		bool steered = p->steer;
+
+		((struct prestart_shared *)p->shm)->helper_running = 1;
+		if (steered)
 			(void)sched_setaffinity(0, sizeof(p->cpus), &p->cpus);
 		(void)close(rec[0]);
 		(void)close(sk[0]);
-		_exit(helper_main_prestarted(sk[1], o, rec[1]));
+		_exit(helper_main_prestarted(sk[1], o, rec[1], steered ? &p->cpus : NULL));
 	}
 	start_elsewhere(p);
 	(void)close(rec[1]);
@@ -308,7 +358,7 @@ struct probe_prestart *probe_prestart_free(struct probe_prestart *p)
 {
 	if (!p)
 		return NULL;
-	give_cpus_back(p);
+	give_cpus_back(p, false);
 	if (p->rec_fd >= 0)
 		(void)close(p->rec_fd);
 	/* EOF on its socket: a helper still waiting for jobs exits. */
@@ -327,8 +377,8 @@ struct probe_prestart *probe_prestart_free(struct probe_prestart *p)
 static int prestart_hand_over(struct probe_prestart *p, const struct probe_job *jobs, size_t n,
 			      enum probe_engine engine)
 {
-	struct probe_job *sj = (struct probe_job *)p->shm;
-	size_t need = n * sizeof(*jobs), off = need;
+	struct probe_job *sj = (struct probe_job *)(p->shm + PRESTART_SHM_JOBS);
+	size_t need = PRESTART_SHM_JOBS + n * sizeof(*jobs), off = need;
 	struct probe_jobs_msg m = { .jobs = sj, .n = n, .engine = engine };
 	ssize_t l;
 
@@ -364,7 +414,7 @@ static pid_t start_helper(const struct probe_job *jobs, size_t n, const struct p
 	if (p && p->rec_fd >= 0) {
 		int r = prestart_hand_over(p, jobs, n, o->engine);
 
-		give_cpus_back(p);
+		give_cpus_back(p, true);
 		/* Used or not, it serves no other run. */
 		(void)close(p->jobs_fd);
 		p->jobs_fd = -1;
