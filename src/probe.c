@@ -230,19 +230,22 @@ struct probe_prestart {
  * only on another CPU, and the scheduler puts a forked child on its
  * parent's CPU about two times in three on a 2-CPU machine, where it
  * waits until the front blocks: the two ran one after the other
- * (doc/benchmarks.md). So, when another CPU is idle, the helper starts on
- * any CPU but the front's and takes all of them back as its first step
- * (its workers get all of them explicitly). On a busy machine it is left
- * where the scheduler puts it: steered onto a CPU that something else
- * keeps busy, it waited for that CPU's current task (one busy loop made
- * the small host 4x df). Any failure leaves the scheduler's choice. */
+ * (doc/benchmarks.md). So, on a machine with CPUs to spare, the helper
+ * starts on any CPU but the front's and takes all of them back as its
+ * first step (its workers get all of them explicitly). On a busy machine
+ * it is left where the scheduler puts it: steered onto a CPU that
+ * something else keeps busy, it waited for that CPU's current task (one
+ * busy loop made the small host 2.4-4.7x df). Any failure leaves the
+ * scheduler's choice. */
 
-/* Whether this process is the only one running, the instant before the
- * fork: /proc/loadavg's fourth field is the number of runnable tasks
- * now, this one included. */
-static bool alone_running(void)
+/* Whether the machine has had CPUs to spare: a 1-minute load average
+ * under half the CPUs we may use besides our own. The number of tasks
+ * runnable this instant (the fourth field) would say more, but is noise:
+ * on an idle machine it read 2 or 3 as often as 1 here, kernel threads
+ * catching up with the previous process's exit. */
+static bool cpus_to_spare(const cpu_set_t *cpus)
 {
-	char buf[128], *slash;
+	char buf[128];
 	ssize_t l;
 	int fd = open("/proc/loadavg", O_RDONLY | O_CLOEXEC);
 
@@ -253,8 +256,7 @@ static bool alone_running(void)
 	if (l <= 0)
 		return false;
 	buf[l] = '\0';
-	slash = strchr(buf, '/');
-	return slash && slash - buf >= 2 && slash[-1] == '1' && slash[-2] == ' ';
+	return strtod(buf, NULL) < (CPU_COUNT(cpus) - 1) / 2.0;
 }
 
 static void start_elsewhere(struct probe_prestart *p)
@@ -317,7 +319,7 @@ int probe_prestart(const struct probe_options *o, struct probe_prestart **ret)
 	}
 	if (sched_getaffinity(0, sizeof(p->cpus), &p->cpus) < 0)
 		CPU_ZERO(&p->cpus);
-	p->steer = CPU_COUNT(&p->cpus) > 1 && alone_running();
+	p->steer = CPU_COUNT(&p->cpus) > 1 && cpus_to_spare(&p->cpus);
 	(void)fflush(stdout);
 	(void)fflush(stderr);
 	p->pid = fork();
