@@ -235,7 +235,7 @@ struct probe_prestart {
  * first step (its workers get all of them explicitly). On a busy machine
  * it is left where the scheduler puts it: steered onto a CPU that
  * something else keeps busy, it waited for that CPU's current task (one
- * busy loop made the small host 2.4-4.7x df). Any failure leaves the
+ * busy loop made the small host 2.4-3.5x df). Any failure leaves the
  * scheduler's choice. */
 
 /* Whether the machine has had CPUs to spare: a 1-minute load average
