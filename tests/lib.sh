@@ -113,6 +113,25 @@ t_notify_recv() {
 # Microseconds since the epoch, from bash's EPOCHREALTIME.
 t_now_us() { local t=$EPOCHREALTIME; echo "${t/./}"; }
 
+# t_wait_for SECONDS COMMAND...: runs COMMAND (a function too) every 20 ms
+# until it succeeds (0) or SECONDS have passed (1).
+t_wait_for() {
+	local end=$(( $(t_now_us) + $1 * 1000000 )); shift
+	while [ "$(t_now_us)" -lt "$end" ]; do "$@" && return 0; sleep 0.02; done
+	return 1
+}
+
+# The daemon's Prometheus textfile FILE:
+# t_prom_value FILE METRIC: the value of an unlabelled metric;
+# t_prom_state_is FILE MOUNTPOINT STATE: the mount's state is STATE;
+# t_prom_new_cycle FILE TIMESTAMP: a cycle ended since the last run's
+# timestamp read TIMESTAMP.
+t_prom_value() { awk -v m="$2" '$1 == m { print $2 }' "$1" 2>/dev/null; }
+t_prom_state_is() {
+	grep -F "mountpoint=\"$2\"" "$1" 2>/dev/null | grep '^fsprobe_mount_state{' | grep -q "state=\"$3\"} 1"
+}
+t_prom_new_cycle() { [ "$(t_prom_value "$1" fsprobe_last_run_timestamp_seconds)" != "$2" ]; }
+
 # FUSE_SUBTYPE, when a test sets it, gives its mounts their own type
 # (fuse.SUBTYPE), so that selecting by type sees no other test's mounts.
 

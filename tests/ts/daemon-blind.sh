@@ -60,15 +60,10 @@ mkdir "$CG" || { echo "Bail out! cannot create $CG"; exit 1; }
 [ -e "$CG/pids.max" ] || { echo "Bail out! $CG has no pids.max"; exit 1; }
 t_note "cgroup v$CG_V: $CG"
 
-wait_for() { # wait_for SECONDS COMMAND...: polls every 20 ms
-	local end=$(( $(t_now_us) + $1 * 1000000 )); shift
-	while [ "$(t_now_us)" -lt "$end" ]; do "$@" && return 0; sleep 0.02; done
-	return 1
-}
 ms_since() { echo $(( ($(t_now_us) - $1) / 1000 )); }
-metric() { awk -v m="$1" '$1 == m { print $2 }' "$PROM" 2>/dev/null; }
+metric() { t_prom_value "$PROM" "$1"; }
 mount_series() { grep -F "mountpoint=\"$(fuse_mnt a)\"" "$PROM" 2>/dev/null | grep "^$1{"; }
-state_is() { mount_series fsprobe_mount_state | grep -q "state=\"$1\"} 1"; }
+state_is() { t_prom_state_is "$PROM" "$(fuse_mnt a)" "$1"; }
 helper() { # the daemon's helper other than $1, if any
 	local p
 	for p in $(cat "/proc/$D/task/$D/children" 2>/dev/null); do
@@ -89,7 +84,7 @@ NOTIFY_SOCKET=$T_DIR/notify.sock WATCHDOG_USEC=1000000 \
 D=$!
 T_PIDS="$T_PIDS $D"
 
-wait_for 5 state_is ok || t_fail "the mount never showed ok"
+t_wait_for 5 state_is ok || t_fail "the mount never showed ok"
 t_is "$(metric fsprobe_daemon_helper_up)" 1 "helper up: fsprobe_daemon_helper_up 1"
 c0=$(metric fsprobe_daemon_cycles_total)
 sleep 0.6
@@ -120,7 +115,7 @@ POLLER=$!
 T_PIDS="$T_PIDS $POLLER"
 kill -KILL "$H1"
 
-wait_for 2 grep -q 'cannot start the probe helper' "$LOG"
+t_wait_for 2 grep -q 'cannot start the probe helper' "$LOG"
 t_like "$(grep 'cannot start the probe helper' "$LOG")" \
 	'cannot start the probe helper: Resource temporarily unavailable; no probes until a helper starts' \
 	"the failed start is logged with its cause"
@@ -146,12 +141,12 @@ t_is "$(wc -l < "$LOG")" 2 "blind: the log holds the kill and the failure, nothi
 
 # The fourth attempt fails at about 3.75 s; lift the limit after it. The
 # fifth comes 4 s later, on the back-off's schedule, and succeeds.
-wait_for 3 sh -c "[ \$(wc -l < '$T_DIR/attempts') -ge 4 ]"
+t_wait_for 3 sh -c "[ \$(wc -l < '$T_DIR/attempts') -ge 4 ]"
 sleep 0.2
 echo max > "$CG/pids.max"
 L0=$(t_now_us)
 lifted_at=$(ms_since "$T0")
-if wait_for 8 state_is error; then
+if t_wait_for 8 state_is error; then
 	back=$(ms_since "$L0") back_at=$(ms_since "$T0")
 	t_pass "probing resumes after the limit is lifted; the mount that failed meanwhile shows error"
 else
@@ -196,13 +191,13 @@ for k in 1 2 3; do
 	ts=$(metric fsprobe_last_run_timestamp_seconds)
 	t0=$(t_now_us)
 	kill -KILL "$H"
-	if wait_for 5 has_new_helper "$H"; then
+	if t_wait_for 5 has_new_helper "$H"; then
 		ms=$(ms_since "$t0")
 		t_le 200 "$ms" "helper killed after answering ($k): the 250 ms back-off held"
 		t_le "$ms" 1000 "helper killed after answering ($k): replaced in $ms ms, not after the grown back-off"
 	else t_fail "helper killed after answering ($k): not replaced"; fi
 	# the new one answers: a cycle completes
-	wait_for 3 sh -c "[ \"\$(awk '\$1 == \"fsprobe_last_run_timestamp_seconds\" { print \$2 }' '$PROM')\" != '$ts' ]" ||
+	t_wait_for 3 t_prom_new_cycle "$PROM" "$ts" ||
 		t_fail "no cycle completed after replacement $k"
 done
 t_is "$(grep -c 'cannot start' "$LOG")" 1 "no failed start logged for those"

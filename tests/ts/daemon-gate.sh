@@ -23,12 +23,9 @@ NOTIFY_SOCKET=$T_DIR/notify.sock WATCHDOG_USEC=1000000 \
 D=$!
 T_PIDS="$T_PIDS $D"
 
-wait_for() { local end=$(( $(t_now_us) + $1 * 1000000 )); shift
-	while [ "$(t_now_us)" -lt "$end" ]; do "$@" && return 0; sleep 0.02; done; return 1; }
-state_is() { grep -F "mountpoint=\"$(fuse_mnt in)\"" "$PROM" 2>/dev/null | grep '^fsprobe_mount_state' |
-	grep -q "state=\"$1\"} 1"; }
+state_is() { t_prom_state_is "$PROM" "$(fuse_mnt in)" "$1"; }
 
-if wait_for 5 state_is ok; then t_pass "the inner mount is probed: ok"
+if t_wait_for 5 state_is ok; then t_pass "the inner mount is probed: ok"
 else t_fail "the inner mount never showed ok"; fi
 t_is "$(grep -c "fstype=\"fuse.outer$$\"" "$PROM")" 0 "the outer mount is not shown"
 g0=$(fuse_count out GETATTR)
@@ -38,7 +35,7 @@ t_like "$(grep -m1 READY=1 "$NOTES")" 'READY=1' "READY=1 after the first cycle"
 
 # The outer mount's next request takes 4 s: hung after 0.4 s, then back.
 fuse_mode out "delay 4000"
-if wait_for 3 state_is blocked; then t_pass "outer hung: the inner mount blocked"
+if t_wait_for 3 state_is blocked; then t_pass "outer hung: the inner mount blocked"
 else t_fail "the inner mount never showed blocked"; fi
 t_like "$(grep -F "$(fuse_mnt in): ok -> blocked" "$LOG")" "below hung $(fuse_mnt out)" "logged, naming the hung mount"
 gi=$(fuse_count in GETATTR) w0=$(grep -c WATCHDOG=1 "$NOTES")
@@ -47,7 +44,7 @@ t_is "$(fuse_count in GETATTR)" "$gi" "no request walks through the hung outer m
 t_le 2 $(( $(grep -c WATCHDOG=1 "$NOTES") - w0 )) "cycles complete: the watchdog is pinged"
 
 fuse_mode out ok
-if wait_for 6 state_is ok; then t_pass "outer answers again: the inner mount ok"
+if t_wait_for 6 state_is ok; then t_pass "outer answers again: the inner mount ok"
 else t_fail "the inner mount did not come back"; fi
 
 t_is "$(grep -c "$(fuse_mnt out):" "$LOG")" 0 "the outer mount's own changes are not logged"

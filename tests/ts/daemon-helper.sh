@@ -27,38 +27,35 @@ fuse_start a
 D=$!
 T_PIDS="$T_PIDS $D"
 
-wait_for() { local end=$(( $(t_now_us) + $1 * 1000000 )); shift
-	while [ "$(t_now_us)" -lt "$end" ]; do "$@" && return 0; sleep 0.05; done; return 1; }
-state_is() { grep -F "mountpoint=\"$(fuse_mnt a)\"" "$PROM" 2>/dev/null | grep '^fsprobe_mount_state' |
-	grep -q "state=\"$1\"} 1"; }
+state_is() { t_prom_state_is "$PROM" "$(fuse_mnt a)" "$1"; }
 helper() { awk '{for (i = 1; i <= NF; i++) print $i}' "/proc/$D/task/$D/children" 2>/dev/null |
 	while read -r p; do [ "$(cat /proc/$p/comm 2>/dev/null)" = fsprobe-helper ] && echo "$p"; done | tail -1; }
 
-wait_for 5 state_is ok || t_fail "the mount never showed ok"
+t_wait_for 5 state_is ok || t_fail "the mount never showed ok"
 H1=$(helper)
 t_like "$H1" '^[0-9]+$' "the daemon has a helper"
 
 kill -KILL "$H1"
 # EOF on its pipe or its exit, whichever the daemon sees first
-if wait_for 3 grep -Eq "probe helper $H1 (was killed by signal 9|closed its pipe); starting another" "$LOG"; then
+if t_wait_for 3 grep -Eq "probe helper $H1 (was killed by signal 9|closed its pipe); starting another" "$LOG"; then
 	t_pass "a killed helper is noticed and logged"
 else t_fail "no log of the killed helper"; fi
-wait_for 3 sh -c "[ -n \"\$(awk '{print \$1}' /proc/$D/task/$D/children)\" ]"
+t_wait_for 3 sh -c "[ -n \"\$(awk '{print \$1}' /proc/$D/task/$D/children)\" ]"
 H2=$(helper)
 t_like "$H2" '^[0-9]+$' "another helper runs"
 t_is "$([ "$H2" != "$H1" ] && echo new)" new "it is a new process"
 fuse_mode a eio
-if wait_for 3 state_is error; then t_pass "probing goes on with the new helper (a -> error)"
+if t_wait_for 3 state_is error; then t_pass "probing goes on with the new helper (a -> error)"
 else t_fail "no probe after the respawn"; fi
 
 # A helper that stops answering (stopped here; stuck in the kernel alike).
 kill -STOP "$H2"
-if wait_for 10 grep -q "probe helper $H2 stopped answering; starting another" "$LOG"; then
+if t_wait_for 10 grep -q "probe helper $H2 stopped answering; starting another" "$LOG"; then
 	t_pass "a silent helper is abandoned after the ping timeout"
 else t_fail "the stopped helper was not replaced"; fi
 kill -KILL "$H2"   # ours to clean up: the daemon never waits for it
 fuse_mode a ok
-if wait_for 5 state_is ok; then t_pass "probing goes on after the silent helper (a -> ok)"
+if t_wait_for 5 state_is ok; then t_pass "probing goes on after the silent helper (a -> ok)"
 else t_fail "no probe after the silent helper"; fi
 t_is "$(grep -c 'starting another' "$LOG")" 2 "exactly two replacements"
 
@@ -75,17 +72,17 @@ t_is "$over" "" "never more than four hooks at once"
 # The back-off starts again once a helper has answered: killed four
 # times in a row, each after it answered, every helper is replaced after
 # 250 ms (a back-off that only grew would wait 2 s for the fourth).
-ts() { awk '$1 == "fsprobe_last_run_timestamp_seconds" { print $2 }' "$PROM"; }
+ts() { t_prom_value "$PROM" fsprobe_last_run_timestamp_seconds; }
 has_other_helper() { local h; h=$(helper); [ -n "$h" ] && [ "$h" != "$1" ]; }
 for k in 1 2 3 4; do
 	H=$(helper) t=$(ts) t0=$(t_now_us)
 	kill -KILL "$H"
-	if wait_for 5 has_other_helper "$H"; then
+	if t_wait_for 5 has_other_helper "$H"; then
 		ms=$(( ($(t_now_us) - t0) / 1000 ))
 		t_le "$ms" 1000 "kill $k of a helper that answered: replaced in $ms ms"
 	else t_fail "kill $k: no new helper"; fi
 	# it answers: a cycle completes
-	wait_for 5 sh -c "[ \"\$(awk '\$1 == \"fsprobe_last_run_timestamp_seconds\" { print \$2 }' '$PROM')\" != '$t' ]" ||
+	t_wait_for 5 t_prom_new_cycle "$PROM" "$t" ||
 		t_fail "kill $k: no cycle completed after the replacement"
 done
 t_is "$(grep -c 'cannot start\|before answering' "$LOG")" 0 "none of it counted as a failed start"

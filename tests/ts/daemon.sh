@@ -34,30 +34,25 @@ NOTIFY_SOCKET=$T_DIR/notify.sock WATCHDOG_USEC=1000000 \
 D=$!
 T_PIDS="$T_PIDS $D"
 
-wait_for() { # wait_for SECONDS COMMAND...: polls every 20 ms
-	local end=$(( $(t_now_us) + $1 * 1000000 )); shift
-	while [ "$(t_now_us)" -lt "$end" ]; do "$@" && return 0; sleep 0.02; done
-	return 1
-}
 state_of() { # state_of MOUNTPOINT: the one-hot state in the textfile
 	grep -F "mountpoint=\"$1\"" "$PROM" 2>/dev/null | grep '^fsprobe_mount_state' | grep ' 1$' |
 		sed 's/.*state="\([a-z]*\)".*/\1/'
 }
 in_textfile() { grep -qF "mountpoint=\"$1\"" "$PROM" 2>/dev/null; }
 
-if wait_for 5 grep -q 'READY=1' "$NOTES"; then t_pass "READY=1 sent"
+if t_wait_for 5 grep -q 'READY=1' "$NOTES"; then t_pass "READY=1 sent"
 else t_fail "no READY=1"; fi
 t_is "$(grep -c 'READY=1' "$NOTES")" 1 "READY=1 sent once"
 t_like "$(grep -m1 'STATUS=' "$NOTES")" 'STATUS=2 mounts: 2 ok$' "first STATUS after the first cycle: 2 mounts: 2 ok"
 ready_line=$(grep -n 'READY=1' "$NOTES" | cut -d: -f1)
 status_line=$(grep -n -m1 'STATUS=2 mounts: 2 ok' "$NOTES" | cut -d: -f1)
 t_le "${ready_line:-99}" "${status_line:-0}" "READY=1 comes with the first full cycle's status"
-wait_for 2 in_textfile "$(fuse_mnt b)"
+t_wait_for 2 in_textfile "$(fuse_mnt b)"
 t_is "$(state_of "$(fuse_mnt a)")/$(state_of "$(fuse_mnt b)")" ok/ok "textfile: both ok"
 
 # a hangs for good: hung, logged once, watchdog pings go on.
 fuse_mode a hang
-wait_for 3 sh -c "[ \"\$(grep -F 'mountpoint=\"$(fuse_mnt a)\"' '$PROM' | grep '^fsprobe_mount_state' | grep ' 1\$' | sed 's/.*state=\"\([a-z]*\)\".*/\1/')\" = hung ]"
+t_wait_for 3 sh -c "[ \"\$(grep -F 'mountpoint=\"$(fuse_mnt a)\"' '$PROM' | grep '^fsprobe_mount_state' | grep ' 1\$' | sed 's/.*state=\"\([a-z]*\)\".*/\1/')\" = hung ]"
 t_is "$(state_of "$(fuse_mnt a)")" hung "textfile: a hung"
 g0=$(fuse_count a GETATTR)
 w0=$(grep -c 'WATCHDOG=1' "$NOTES")
@@ -71,9 +66,9 @@ t_is "$(grep -c "$(fuse_mnt a): ok -> hung" "$LOG")" 1 "ok -> hung logged once"
 
 # b: hung for a while, then it answers: recovered, logged once each way.
 fuse_mode b "delay 1200"
-wait_for 3 grep -q "$(fuse_mnt b): ok -> hung" "$LOG"
+t_wait_for 3 grep -q "$(fuse_mnt b): ok -> hung" "$LOG"
 fuse_mode b ok
-if wait_for 3 grep -q "$(fuse_mnt b): hung -> ok (recovered)" "$LOG"; then t_pass "hung -> ok (recovered) logged"
+if t_wait_for 3 grep -q "$(fuse_mnt b): hung -> ok (recovered)" "$LOG"; then t_pass "hung -> ok (recovered) logged"
 else t_fail "no recovery logged"; sed 's/^/# /' "$LOG"; fi
 sleep 1
 t_is "$(grep -c "$(fuse_mnt b): ok -> hung" "$LOG")" 1 "b: ok -> hung logged exactly once"
@@ -91,14 +86,14 @@ t_is "$(cat "$T_DIR"/hook.* | grep -m1 "FSPROBE_FSTYPE=")" "FSPROBE_FSTYPE=fuse.
 # A mount made while the daemon runs shows within a second; gone likewise.
 fuse_start c
 t0=$(t_now_us)
-if wait_for 2 in_textfile "$(fuse_mnt c)"; then
+if t_wait_for 2 in_textfile "$(fuse_mnt c)"; then
 	t_le $(( ($(t_now_us) - t0) / 1000 )) 1000 "a new mount appears in the textfile within 1 s"
 else t_fail "new mount never appeared"; fi
 t_is "$(state_of "$(fuse_mnt c)")" ok "the new mount is ok"
 fuse_kill c
 umount -l "$(fuse_mnt c)"
 t0=$(t_now_us)
-if wait_for 2 sh -c "! grep -qF 'mountpoint=\"$(fuse_mnt c)\"' '$PROM'"; then
+if t_wait_for 2 sh -c "! grep -qF 'mountpoint=\"$(fuse_mnt c)\"' '$PROM'"; then
 	t_le $(( ($(t_now_us) - t0) / 1000 )) 1000 "an unmounted mount leaves the textfile within 1 s"
 else t_fail "unmounted mount still in the textfile"; fi
 
