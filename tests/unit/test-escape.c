@@ -9,37 +9,44 @@
 #include "macro.h"
 #include "tap.h"
 
-/* What fn writes for s, in a static buffer. */
-static const char *written(void (*fn)(FILE *, const char *), const char *s)
+/* A stream into memory, and what was written to it, in a static buffer
+ * that the next capture replaces. */
+static char *captured;
+static size_t captured_len;
+
+static FILE *capture(void)
 {
-	static char *buf;
-	size_t len;
 	FILE *f;
 
-	free(buf);
-	buf = NULL;
-	f = open_memstream(&buf, &len);
+	free(captured);
+	captured = NULL;
+	f = open_memstream(&captured, &captured_len);
 	if (!f)
 		abort();
-	fn(f, s);
+	return f;
+}
+
+static const char *captured_text(FILE *f)
+{
 	fclose(f);
-	return buf;
+	return captured;
+}
+
+/* What fn writes for s. */
+static const char *written(void (*fn)(FILE *, const char *), const char *s)
+{
+	FILE *f = capture();
+
+	fn(f, s);
+	return captured_text(f);
 }
 
 static const char *label(const char *l, const char *suffix)
 {
-	static char *buf;
-	size_t len;
-	FILE *f;
+	FILE *f = capture();
 
-	free(buf);
-	buf = NULL;
-	f = open_memstream(&buf, &len);
-	if (!f)
-		abort();
 	escape_nagios_label(f, l, suffix);
-	fclose(f);
-	return buf;
+	return captured_text(f);
 }
 
 static const char *df(const char *s)
