@@ -217,13 +217,26 @@ struct prestart_shared {
 struct probe_prestart {
 	pid_t pid;
 	cpu_set_t cpus;	/* where the front may run, and the helper too */
-	bool steer;	/* another CPU was idle at the fork */
+	bool steer;	/* the machine had CPUs to spare at the fork */
 	bool elsewhere;	/* the helper is kept off the front's CPU for now */
 	int rec_fd;	/* records from the helper */
 	int jobs_fd;	/* the jobs message to it: a socket, so that a dead
 			 * helper makes send() fail rather than raise SIGPIPE */
 	uint8_t *shm;
 };
+
+/* Whether the machine has had CPUs to spare: a 1-minute load average
+ * under half the CPUs we may use besides our own. The number of tasks
+ * runnable this instant (the fourth field) would say more, but is noise:
+ * on an idle machine it read 2 or 3 as often as 1 here, kernel threads
+ * catching up with the previous process's exit. */
+static bool cpus_to_spare(const cpu_set_t *cpus)
+{
+	char buf[128];
+
+	return read_proc_text("/proc/loadavg", buf, sizeof(buf)) > 0 &&
+	       strtod(buf, NULL) < (CPU_COUNT(cpus) - 1) / 2.0;
+}
 
 /* The helper's first steps (detaching, its thread engine and first
  * worker, the registry) overlap the front's reading of the mount table
@@ -237,28 +250,6 @@ struct probe_prestart {
  * something else keeps busy, it waited for that CPU's current task (one
  * busy loop made the small host 2.4-3.5x df). Any failure leaves the
  * scheduler's choice. */
-
-/* Whether the machine has had CPUs to spare: a 1-minute load average
- * under half the CPUs we may use besides our own. The number of tasks
- * runnable this instant (the fourth field) would say more, but is noise:
- * on an idle machine it read 2 or 3 as often as 1 here, kernel threads
- * catching up with the previous process's exit. */
-static bool cpus_to_spare(const cpu_set_t *cpus)
-{
-	char buf[128];
-	ssize_t l;
-	int fd = open("/proc/loadavg", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return false;
-	l = read(fd, buf, sizeof(buf) - 1);
-	(void)close(fd);
-	if (l <= 0)
-		return false;
-	buf[l] = '\0';
-	return strtod(buf, NULL) < (CPU_COUNT(cpus) - 1) / 2.0;
-}
-
 static void start_elsewhere(struct probe_prestart *p)
 {
 	cpu_set_t other = p->cpus;
@@ -330,14 +321,12 @@ int probe_prestart(const struct probe_options *o, struct probe_prestart **ret)
 		goto fail_pipe;
 	}
 	if (p->pid == 0) {
-		bool steered = p->steer;
-
 		((struct prestart_shared *)p->shm)->helper_running = 1;
-		if (steered)
+		if (p->steer)
 			(void)sched_setaffinity(0, sizeof(p->cpus), &p->cpus);
 		(void)close(rec[0]);
 		(void)close(sk[0]);
-		_exit(helper_main_prestarted(sk[1], o, rec[1], steered ? &p->cpus : NULL));
+		_exit(helper_main_prestarted(sk[1], o, rec[1], p->steer ? &p->cpus : NULL));
 	}
 	start_elsewhere(p);
 	(void)close(rec[1]);

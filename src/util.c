@@ -35,23 +35,30 @@ int64_t now_real_ns(void)
 	return (int64_t)clock_ns(CLOCK_REALTIME);
 }
 
+int read_proc_text(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t l;
+
+	if (fd < 0)
+		return -errno;
+	l = read(fd, buf, size - 1);
+	(void)close(fd);
+	if (l < 0)
+		return -errno;
+	buf[l] = '\0';
+	return (int)l;
+}
+
 uint64_t process_start_mono_ns(void)
 {
 	uint64_t mono = now_mono_ns(), boot = now_boot_ns(), start_boot;
 	unsigned long long ticks;
 	char buf[1024], *p;
 	long hz = sysconf(_SC_CLK_TCK);
-	ssize_t l;
-	int fd;
 
-	fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (read_proc_text("/proc/self/stat", buf, sizeof(buf)) <= 0 || hz <= 0)
 		return mono;
-	l = read(fd, buf, sizeof(buf) - 1);
-	(void)close(fd);
-	if (l <= 0 || hz <= 0)
-		return mono;
-	buf[l] = '\0';
 	/* The command name may hold spaces and parentheses: fields are
 	 * counted from the last ')'; starttime is field 22, the 20th after. */
 	p = strrchr(buf, ')');

@@ -1,5 +1,5 @@
 /* Small helpers shared by every module: clocks, errno names, duration
- * formatting. Never touches a file system. */
+ * formatting, small procfs reads. Never touches a probed file system. */
 #pragma once
 
 #include <stdbool.h>
@@ -12,6 +12,9 @@ uint64_t now_mono_ns(void);
  * kernel's tick, rounded down; now if it cannot be read). A deadline
  * counted from here includes the dynamic loader's time too. */
 uint64_t process_start_mono_ns(void);
+/* The start of a small procfs file such as /proc/loadavg, at most size - 1
+ * bytes, NUL-terminated: its length, or -errno. */
+int read_proc_text(const char *path, char *buf, size_t size);
 /* CLOCK_BOOTTIME in ns: durations that must survive across processes (a
  * probe pending since an earlier run), counting suspend too. */
 uint64_t now_boot_ns(void);
