@@ -49,7 +49,7 @@
 . /host/guest/lib.sh
 
 NSDIR=/run/fsvm-ns
-declare -A HASH
+declare -A HASH LINGER
 M=$MNT/c          # the client mount point, in each namespace's own view
 EXPORT=/hard
 CHURN_WAIT=25     # s: two and a half leases of 10 s
@@ -76,6 +76,18 @@ client() {
     nsenter --net="/run/netns/$ns" unshare --mount="$NSDIR/mnt-$ns" --propagation private \
         sh -c 'mount -t sysfs sysfs /sys' || return 1
     log "client $ns: $net.2, identifier '$(inns "$ns" cat /sys/fs/nfs/net/nfs_client/identifier)'"
+}
+
+# fsprobes_in NS: the fsprobe processes alive in client NS's network
+# namespace (the helper of a run that hit its deadline lingers there).
+fsprobes_in() {
+    local want p
+    want=$(stat -L -c %i "/run/netns/$1")
+    for p in /proc/[0-9]*; do
+        [ "$(cat "$p/comm" 2> /dev/null)" = fsprobe ] || continue
+        [ "$(stat -L -c %i "$p/ns/net" 2> /dev/null)" = "$want" ] && printf '%s ' "${p#/proc/}"
+    done
+    return 0
 }
 
 # counters NS: "EXCHANGE_ID CREATE_SESSION DESTROY_SESSION" of its mount.
@@ -224,6 +236,10 @@ for ns in nsA nsB; do
             # this client's statx waited while it re-established its own
             # (the stall the warning predicts). fsprobe says so on time.
             note "$ns: the statx was still waiting at the deadline: the client was taking its lease back"
+            # its helper lingers until the statx returns: the next run must
+            # not add a second request, and names this one
+            LINGER[$ns]=$(fsprobes_in "$ns")
+            note "$ns: helper lingering with the request: ${LINGER[$ns]:-none}"
             expect_rc 1 ;;
         *)
             fail "$ns: $M is ok or hung ($CASE)"
@@ -259,7 +275,18 @@ for ns in nsA nsB; do
     if [ "$(jfield "$M" status)" = hung ]; then
         # the detail of a mount that is not ok says what is wrong with it
         note "$ns: the statx was still waiting at the deadline: the client was taking its lease back"
-        expect_field "$M" detail 'no answer in .*'
+        d=$(jfield "$M" detail)
+        pid=$(sed -n 's/^request pending since .*, pid \([0-9]*\))$/\1/p' <<< "$d")
+        if [ -z "$pid" ]; then
+            # this run's own statx waited to the deadline
+            expect_field "$M" detail 'no answer in .*'
+        elif [[ " ${LINGER[$ns]} " = *" $pid "* ]]; then
+            pass "$ns: $M detail names the first run's request, still pending (pid $pid) ($CASE)"
+        else
+            fail "$ns: $M detail names the first run's request, still pending ($CASE)"
+            note "got detail '$d'; first run's lingering helpers: '${LINGER[$ns]}'"
+            explain_run
+        fi
     else
         expect_field "$M" detail 'lease-churn: the NFSv4 client established its lease [0-9]+ times in .*'
     fi
