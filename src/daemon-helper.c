@@ -222,7 +222,11 @@ static void reap_unwatched(struct helper_supervisor *h)
 int helper_start(struct daemon *d)
 {
 	struct helper_supervisor *h = &d->helper;
-	struct probe_options po = { .engine = d->o->engine, .state_dir = d->o->state_dir };
+	struct probe_options po = {
+		.engine = d->o->engine,
+		.timeout_ns = d->o->timeout_ns,
+		.state_dir = d->o->state_dir,
+	};
 	char what[128];
 	pid_t pid;
 	int r;

@@ -10,7 +10,18 @@
  * probed ancestor has not answered (the path walk would queue behind the
  * hung lookup, unkillably), never issues a second request on a mount that
  * has one in flight, and once its parent has gone it issues nothing new and
- * exits as soon as its last request returns. */
+ * exits as soon as its last request returns.
+ *
+ * A mount with another process's request in flight is hung if that
+ * request is older than the timeout; a younger one is most likely another
+ * run probing a healthy mount at the same moment (two monitoring checks
+ * started by one cron minute), so the job waits for its slot, retried on
+ * a short tick, and goes once the other request returns. The registry
+ * lock is never waited for in a blocking call: the wait is the helper's
+ * own, and ends when the other request turns old or the parent leaves.
+ * The daemon's helper, which asks again every cycle, would take a freed
+ * slot first every time: its new request yields to a process that waits
+ * (pending_wait_mark()), and the daemon asks again next cycle. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -36,6 +47,9 @@ struct helper_job {
 	bool want_usage;
 	bool owned;		/* allocated for a streamed request */
 	bool locked;		/* holds its slot in the pending registry */
+	bool waiting;		/* for another process's young request */
+	uint64_t wait_until_boot_ns; /* then that request counts as hung */
+	struct pending_info busy; /* the request waited for */
 	struct statx stx;	/* written by the kernel, maybe long after */
 	struct statfs sfs;
 	uint64_t issued_ns;
@@ -63,6 +77,14 @@ struct helper {
 	size_t nrelease, release_cap;
 	uint32_t *taken; /* streamed jobs read but not submitted yet */
 	size_t ntaken, taken_cap;
+	/* Jobs waiting for another process's young request (see the top),
+	 * retried at retry_ns, after a tick that doubles up to WAIT_TICK_MAX_MS
+	 * from 1 ms: a healthy mount's request returns in well under one. */
+	uint32_t *waiting;
+	size_t nwaiting, waiting_cap;
+	uint64_t retry_ns; /* CLOCK_MONOTONIC */
+	unsigned retry_ms;
+	uint64_t wait_pending_ns; /* probe_options.timeout_ns */
 	unsigned inflight;
 	bool parent_gone;
 };
@@ -174,6 +196,77 @@ static void pending_elsewhere(struct helper *h, uint32_t slot, const struct pend
 	job_finish(h, slot);
 }
 
+/* The job waits no more, whatever ended it. */
+static void wait_end(struct helper *h, struct helper_job *hj)
+{
+	if (hj->waiting)
+		(void)pending_wait_mark(h->pending_fd, hj->key, false);
+	hj->waiting = false;
+}
+
+#define WAIT_TICK_MAX_MS 16U
+
+/* The job's mount has a request in flight from another process, busy: one
+ * older than the timeout makes it hung at once; a younger one is waited
+ * for. The front learns whose request it waits for, so that a deadline
+ * passing first still names it. */
+static void busy_elsewhere(struct helper *h, uint32_t slot, const struct pending_info *busy)
+{
+	struct helper_job *hj = h->slots[slot];
+	uint64_t now = now_boot_ns();
+	/* Another process than the one waited for (it took the slot as that
+	 * one released it), or the first sight of this one. */
+	bool news = !hj->waiting || hj->busy.pid != busy->pid || hj->busy.since_boot_ns != busy->since_boot_ns;
+
+	if (news) {
+		/* A slot read as its holder wrote it has no start yet: the
+		 * request is new. */
+		uint64_t since = busy->since_boot_ns && busy->since_boot_ns <= now ? busy->since_boot_ns : now;
+
+		hj->wait_until_boot_ns = since + h->wait_pending_ns;
+	}
+	if (h->wait_pending_ns == 0 || now >= hj->wait_until_boot_ns ||
+	    ARRAY_RESERVE(h->waiting, h->waiting_cap, h->nwaiting + 1) < 0) {
+		wait_end(h, hj);
+		pending_elsewhere(h, slot, busy);
+		return;
+	}
+	h->waiting[h->nwaiting++] = slot;
+	if (!hj->waiting)
+		(void)pending_wait_mark(h->pending_fd, hj->key, true);
+	hj->waiting = true;
+	hj->busy = *busy;
+	if (h->retry_ms == 0) {
+		h->retry_ms = 1;
+		h->retry_ns = now_mono_ns() + NSEC_PER_MSEC;
+	}
+	if (news) {
+		struct probe_record rec = {
+			.type = RECORD_WAITING,
+			.job = hj->token,
+			.a = busy->pid,
+			.since_boot_ns = busy->since_boot_ns,
+			.since_real_ns = busy->since_real_ns,
+		};
+		send_record(h, &rec);
+	}
+}
+
+/* A daemon's new request on a mount that another process waits for is
+ * not issued: the other goes first (see the top). */
+static bool yield_to_waiter(struct helper *h, uint32_t slot)
+{
+	struct helper_job *hj = h->slots[slot];
+	struct probe_record rec = { .type = RECORD_YIELDED, .job = hj->token };
+
+	if (!hj->owned || hj->waiting || !pending_waited(h->pending_fd, hj->key))
+		return false;
+	send_record(h, &rec);
+	h->inflight++;
+	job_finish(h, slot);
+	return true;
+}
+
 /* Issues the statx of a job that holds its registry slot (or runs
  * unguarded when the registry failed). */
 static void issue(struct helper *h, uint32_t slot)
@@ -213,18 +306,25 @@ static void submit(struct helper *h, uint32_t slot)
 {
 	struct helper_job *hj = h->slots[slot];
 
-	if (drop_if_parent_gone(h, slot))
+	if (h->parent_gone) {
+		wait_end(h, hj); /* before the job may be freed */
+		(void)drop_if_parent_gone(h, slot);
 		return;
+	}
 	if (h->pending_fd >= 0) {
 		struct pending_info busy;
-		int r = pending_acquire(h->pending_fd, hj->key, &busy);
+		int r;
 
+		if (yield_to_waiter(h, slot))
+			return;
+		r = pending_acquire(h->pending_fd, hj->key, &busy);
 		if (r == -EBUSY) {
-			pending_elsewhere(h, slot, &busy);
+			busy_elsewhere(h, slot, &busy);
 			return;
 		}
 		/* Any other registry failure: probe anyway, unguarded. */
 		hj->locked = r == 0;
+		wait_end(h, hj);
 	}
 	issue(h, slot);
 }
@@ -235,31 +335,68 @@ static void submit(struct helper *h, uint32_t slot)
  * pending_acquire_many()); each job is then handled as submit() would. */
 static void submit_many(struct helper *h, const uint32_t *slots, size_t n)
 {
-	_cleanup_free_ uint32_t *ids = NULL;
+	_cleanup_free_ uint32_t *ids = NULL, *sl = NULL;
 	_cleanup_free_ int *res = NULL;
 	_cleanup_free_ struct pending_info *busy = NULL;
 
 	if (n > 1 && h->pending_fd >= 0 && !h->parent_gone) {
 		ids = calloc(n, sizeof(*ids));
+		sl = calloc(n, sizeof(*sl));
 		res = calloc(n, sizeof(*res));
 		busy = calloc(n, sizeof(*busy));
 	}
-	if (!ids || !res || !busy) {
+	if (!ids || !sl || !res || !busy) {
 		for (size_t i = 0; i < n; i++)
 			submit(h, slots[i]);
 		return;
 	}
-	for (size_t i = 0; i < n; i++)
-		ids[i] = h->slots[slots[i]]->key;
+	for (size_t i = 0; i < n; i++) {
+		sl[i] = slots[i];
+		ids[i] = h->slots[sl[i]]->key;
+	}
+	/* A daemon's cycle: one look for anyone waiting, and where someone
+	 * does, the new requests on their mounts yield. */
+	if (h->slots[sl[0]]->owned && pending_waited_any(h->pending_fd, ids, n)) {
+		size_t k = 0;
+
+		for (size_t i = 0; i < n; i++)
+			if (!yield_to_waiter(h, sl[i])) {
+				sl[k] = sl[i];
+				ids[k++] = ids[i];
+			}
+		n = k;
+	}
 	pending_acquire_many(h->pending_fd, ids, n, res, busy);
 	for (size_t i = 0; i < n; i++) {
+		struct helper_job *hj = h->slots[sl[i]];
+
 		if (res[i] == -EBUSY)
-			pending_elsewhere(h, slots[i], &busy[i]);
+			busy_elsewhere(h, sl[i], &busy[i]);
 		else {
-			h->slots[slots[i]]->locked = res[i] == 0;
-			issue(h, slots[i]);
+			hj->locked = res[i] == 0;
+			wait_end(h, hj);
+			issue(h, sl[i]);
 		}
 	}
+}
+
+/* Tries the waiting jobs' slots again, in one go: those free now go,
+ * those whose other request turned old are hung. Once the parent has
+ * gone, none goes (submit_many() drops them). */
+static void retry_waiting(struct helper *h)
+{
+	_cleanup_free_ uint32_t *slots = h->waiting;
+	size_t n = h->nwaiting;
+
+	h->waiting = NULL;
+	h->nwaiting = h->waiting_cap = 0;
+	submit_many(h, slots, n);
+	if (h->nwaiting == 0) {
+		h->retry_ms = 0;
+		return;
+	}
+	h->retry_ms = MIN(h->retry_ms * 2, WAIT_TICK_MAX_MS);
+	h->retry_ns = now_mono_ns() + h->retry_ms * NSEC_PER_MSEC;
 }
 
 static void submit_children(struct helper *h, uint32_t slot)
@@ -588,7 +725,7 @@ int helper_main_prestarted(int jobs_fd, const struct probe_options *o, int out_f
 static int helper_run(const struct probe_job *jobs, size_t n, const struct probe_options *o, int out_fd, int req_fd,
 		      const struct helper_prep *prep)
 {
-	struct helper h = { .out_fd = out_fd, .req_fd = req_fd, .pending_fd = -1 };
+	struct helper h = { .out_fd = out_fd, .req_fd = req_fd, .pending_fd = -1, .wait_pending_ns = o->timeout_ns };
 	struct probe_record rec = { .type = RECORD_ENGINE };
 	struct helper_job *fixed;
 	int r;
@@ -663,16 +800,30 @@ static int helper_run(const struct probe_job *jobs, size_t n, const struct probe
 	if (h.uring)
 		(void)uring_engine_flush(h.uring);
 
-	while (h.inflight > 0 || (h.req_fd >= 0 && !h.parent_gone)) {
-		struct pollfd p[3] = {
+	while (h.inflight > 0 || h.nwaiting > 0 || (h.req_fd >= 0 && !h.parent_gone)) {
+		struct pollfd p[4] = {
 			{ .fd = thread_engine_fd(h.threads), .events = POLLIN },
 			{ .fd = h.uring ? uring_engine_fd(h.uring) : -1, .events = POLLIN },
 			{ .fd = h.parent_gone ? -1 : h.req_fd, .events = POLLIN },
+			/* POLLERR once the parent closed its end: a job waiting
+			 * for another's request then has no one to go for. */
+			{ .fd = h.parent_gone || h.nwaiting == 0 ? -1 : h.out_fd },
 		};
+		int ms = thread_engine_waiting(h.threads) ? THREAD_ENGINE_TICK_MS : -1;
 
 		flush_records(&h);
-		if (poll(p, 3, thread_engine_waiting(h.threads) ? THREAD_ENGINE_TICK_MS : -1) < 0 && errno != EINTR)
+		if (h.nwaiting > 0) {
+			uint64_t now = now_mono_ns();
+			int w = now >= h.retry_ns ? 0 : (int)((h.retry_ns - now + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC);
+
+			ms = ms < 0 ? w : MIN(ms, w);
+		}
+		if (poll(p, 4, ms) < 0 && errno != EINTR)
 			break;
+		if (p[3].revents & POLLERR)
+			h.parent_gone = true;
+		if (h.nwaiting > 0 && (h.parent_gone || now_mono_ns() >= h.retry_ns))
+			retry_waiting(&h);
 		thread_engine_tick(h.threads);
 		(void)thread_engine_reap(h.threads, on_done, &h);
 		if (h.uring)
@@ -683,6 +834,7 @@ static int helper_run(const struct probe_job *jobs, size_t n, const struct probe
 			(void)uring_engine_flush(h.uring);
 	}
 	flush_records(&h);
+	free(h.waiting);
 	/* Nothing in flight: everything locked has been released. The caller
 	 * _exit()s without running the parent's atexit handlers. */
 	return 0;

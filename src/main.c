@@ -216,7 +216,11 @@ static int run(int argc, char *argv[])
 	 * probe_run() forks one later. The front's start time, which it
 	 * reads from procfs, is needed only later: it is read after the
 	 * fork, as the helper starts (doc/benchmarks.md). */
-	po = (struct probe_options){ .engine = a.engine, .state_dir = a.no_state ? NULL : a.state_dir };
+	po = (struct probe_options){
+		.engine = a.engine,
+		.timeout_ns = a.timeout_ns,
+		.state_dir = a.no_state ? NULL : a.state_dir,
+	};
 	(void)probe_prestart(&po, &pre);
 	start = process_start_mono_ns();
 
@@ -298,6 +302,7 @@ static int run(int argc, char *argv[])
 		.engine = a.engine,
 		.start_ns = start,
 		.deadline_ns = start + a.timeout_ns,
+		.timeout_ns = a.timeout_ns,
 		.state_dir = a.no_state ? NULL : a.state_dir,
 		.prestart = pre,
 		.while_probing = load_locale,

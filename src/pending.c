@@ -252,3 +252,54 @@ int pending_release_many(int fd, uint32_t *keys, size_t n)
 	}
 	return r;
 }
+
+/* The waiter bytes: one per slot, at 1 TiB, past the last slot (4 GiB
+ * slots of 32 bytes end at 128 GiB). Nothing is ever written there. */
+#define WAITERS_AT ((off_t)1 << 40)
+
+int pending_wait_mark(int fd, uint32_t key, bool on)
+{
+	struct flock fl = {
+		.l_type = on ? F_RDLCK : F_UNLCK,
+		.l_whence = SEEK_SET,
+		.l_start = WAITERS_AT + (off_t)key,
+		.l_len = 1,
+	};
+
+	if (fcntl(fd, F_OFD_SETLK, &fl) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Whether another description holds a waiter byte in [first, last]: our
+ * own shared locks never conflict with the exclusive one asked about. */
+static bool waited_range(int fd, uint32_t first, uint32_t last)
+{
+	struct flock fl = {
+		.l_type = F_WRLCK,
+		.l_whence = SEEK_SET,
+		.l_start = WAITERS_AT + (off_t)first,
+		.l_len = (off_t)last - (off_t)first + 1,
+	};
+
+	if (fcntl(fd, F_OFD_GETLK, &fl) < 0)
+		return false;
+	return fl.l_type != F_UNLCK;
+}
+
+bool pending_waited(int fd, uint32_t key)
+{
+	return waited_range(fd, key, key);
+}
+
+bool pending_waited_any(int fd, const uint32_t *keys, size_t n)
+{
+	uint32_t lo = UINT32_MAX, hi = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		lo = MIN(lo, keys[i]);
+		hi = MAX(hi, keys[i]);
+	}
+	/* Waiters are rare: one call over the whole span answers "none". */
+	return n > 0 && waited_range(fd, lo, hi);
+}

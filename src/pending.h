@@ -16,6 +16,8 @@
  * Lives in the state directory only: never touches a probed mount. */
 #pragma once
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
@@ -58,6 +60,19 @@ int pending_acquire(int fd, uint32_t key, struct pending_info *ret_busy);
 void pending_acquire_many(int fd, const uint32_t *keys, size_t n, int *ret, struct pending_info *ret_busy);
 
 int pending_release(int fd, uint32_t key);
+
+/* A process waiting for another's request on a slot says so, with a
+ * shared lock on a byte of its own for the slot (far past the slots, in
+ * the sparse part of the file): the daemon, which probes every mount
+ * again and again, leaves a slot that someone waits for to them rather
+ * than take it the moment it is free, every cycle (helper.c).
+ * on: announce; !on: withdraw. */
+int pending_wait_mark(int fd, uint32_t key, bool on);
+
+/* Whether another process waits for any of the n slots. */
+bool pending_waited_any(int fd, const uint32_t *keys, size_t n);
+/* ... for this one. */
+bool pending_waited(int fd, uint32_t key);
 
 /* Releases n slots at once (keys is sorted in place): one unlock per
  * run of consecutive keys. Slots released one by one, in the order their

@@ -55,6 +55,9 @@ struct probe_front {
 	struct probe_report *report;
 	bool *statx_done;
 	bool *final;
+	/* RECORD_WAITING: when the request waited for was issued
+	 * (CLOCK_BOOTTIME, 0 if unknown); NULL to keep none. */
+	uint64_t *waiting_since;
 	size_t done; /* jobs with a final answer */
 };
 

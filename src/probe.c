@@ -88,6 +88,10 @@ void probe_front_apply(void *userdata, const struct probe_record *rec)
 	switch (rec->type) {
 	case RECORD_STATX:
 		f->statx_done[rec->job] = true;
+		/* It waited for another's request and then went itself. */
+		res->flags &= ~(unsigned)RESULT_PENDING_EARLIER;
+		res->pending_pid = 0;
+		res->since_real_ns = 0;
 		res->flags |= RESULT_ANSWERED;
 		res->latency_ns = rec->latency_ns;
 		res->err = rec->err;
@@ -127,6 +131,19 @@ void probe_front_apply(void *userdata, const struct probe_record *rec)
 		}
 		set_final(f, rec->job);
 		break;
+	case RECORD_WAITING:
+		/* Not an answer: the helper waits for another process's
+		 * young request on the mount, and probes once it returns.
+		 * Should the deadline come first, that request is what the
+		 * mount hangs on. */
+		if (f->statx_done[rec->job])
+			break;
+		res->flags |= RESULT_PENDING_EARLIER;
+		res->pending_pid = rec->a;
+		res->since_real_ns = rec->since_real_ns;
+		if (f->waiting_since)
+			f->waiting_since[rec->job] = rec->since_boot_ns;
+		break;
 	default:
 		break;
 	}
@@ -142,7 +159,7 @@ void probe_front_apply(void *userdata, const struct probe_record *rec)
  * every result. */
 static bool record_valid(const struct probe_record *rec)
 {
-	if (rec->type < RECORD_ENGINE || rec->type > RECORD_PONG)
+	if (rec->type < RECORD_ENGINE || rec->type >= _RECORD_TYPE_END)
 		return false;
 	if (rec->err < 0 || rec->err > ERRNO_MAX)
 		return false;
@@ -190,7 +207,14 @@ void probe_front_finish(struct probe_front *f, uint64_t start_ns)
 	for (size_t i = 0; i < f->n; i++) {
 		struct mount_result *res = &f->results[i];
 
-		if (!f->statx_done[i]) {
+		if (!f->statx_done[i] && (res->flags & RESULT_PENDING_EARLIER)) {
+			/* Waited all along for another process's request,
+			 * which has not returned: hung since that one. */
+			uint64_t since = f->waiting_since ? f->waiting_since[i] : 0, b = now_boot_ns();
+
+			res->status = STATUS_HUNG;
+			res->hung_ns = since && b > since ? b - since : 0;
+		} else if (!f->statx_done[i]) {
 			res->status = STATUS_HUNG;
 			res->hung_ns = now - start_ns;
 			res->since_real_ns = now_real_ns() - (int64_t)res->hung_ns;
@@ -442,6 +466,7 @@ int probe_run(const struct probe_job *jobs, size_t n, const struct probe_options
 	      struct mount_result *results, struct probe_report *ret_report)
 {
 	_cleanup_free_ bool *statx_done = NULL, *final = NULL;
+	_cleanup_free_ uint64_t *waiting_since = NULL;
 	_cleanup_free_ uint8_t *buf = NULL;
 	_cleanup_close_ int rfd = -1;
 	struct probe_front f = { .jobs = jobs, .n = n, .results = results, .report = ret_report };
@@ -457,11 +482,13 @@ int probe_run(const struct probe_job *jobs, size_t n, const struct probe_options
 		return 0;
 	statx_done = calloc(n, sizeof(bool));
 	final = calloc(n, sizeof(bool));
+	waiting_since = calloc(n, sizeof(uint64_t));
 	buf = malloc(sizeof(struct probe_record) * FRONT_READ_RECORDS);
-	if (!statx_done || !final || !buf)
+	if (!statx_done || !final || !waiting_since || !buf)
 		return -ENOMEM;
 	f.statx_done = statx_done;
 	f.final = final;
+	f.waiting_since = waiting_since;
 
 	pid = start_helper(jobs, n, o, &rfd);
 	if (pid < 0)

@@ -43,6 +43,11 @@ struct probe_options {
 	enum probe_engine engine;
 	uint64_t deadline_ns;	/* CLOCK_MONOTONIC */
 	uint64_t start_ns;	/* CLOCK_MONOTONIC, when the run began */
+	/* A request another process has in flight on a mount (the registry,
+	 * pending.h) is hung once it is this old. A younger one is waited
+	 * for (another run overlapping this one, probing a healthy mount),
+	 * and the mount probed once it returns; 0: reported at once. */
+	uint64_t timeout_ns;
 	const char *state_dir;	/* NULL: no cross-run registry */
 	struct probe_prestart *prestart; /* a helper probe_run() hands its
 					  * jobs to, or NULL: it forks one */
@@ -67,9 +72,15 @@ enum record_type {
 	RECORD_ENGINE = 1, /* which engine runs; a = engine, err = why not uring */
 	RECORD_STATX,	   /* err, latency_ns, mnt_id */
 	RECORD_STATFS,	   /* err, usage */
-	RECORD_PENDING,	   /* an earlier run's request is in flight: since, pid */
+	RECORD_PENDING,	   /* another process's request is in flight and
+			    * older than the timeout: since, pid */
 	RECORD_STATE,	   /* the state directory is unusable: err */
 	RECORD_PONG,	   /* answer to a ping: the helper's loop is alive */
+	RECORD_WAITING,	   /* another process's young request is in flight:
+			    * since, pid; the job goes once it returns */
+	RECORD_YIELDED,	   /* the daemon's request was not issued: another
+			    * process waits for the mount, and goes first */
+	_RECORD_TYPE_END,
 };
 
 struct probe_record {

@@ -242,6 +242,7 @@ void tracker_issue(struct tracker *t, size_t idx, uint64_t now_ns, int64_t now_r
 	m->issued_ns = now_ns;
 	m->issued_real_ns = now_real_ns;
 	m->deadline_ns = now_ns + timeout_ns;
+	m->waiting_pid = 0;
 }
 
 /* Sets the reported result; returns whether the status changed. */
@@ -307,6 +308,20 @@ int tracker_apply(struct tracker *t, const struct probe_record *rec, uint64_t no
 		}
 		m->phase = TRACK_IDLE;
 		break;
+	case RECORD_YIELDED:
+		/* Not issued: another process waits for the mount and goes
+		 * first. The last answer stands; the next cycle asks again. */
+		m->phase = TRACK_IDLE;
+		if (!m->present)
+			slot_clear(m);
+		return 0;
+	case RECORD_WAITING:
+		/* Not an answer: the helper waits for another process's young
+		 * request on the mount, and probes once it returns. */
+		m->waiting_pid = rec->a;
+		m->waiting_since_boot_ns = rec->since_boot_ns;
+		m->waiting_since_real_ns = rec->since_real_ns;
+		return 0;
 	case RECORD_PENDING:
 		/* Another process (an earlier helper, a CLI run) has a request
 		 * in flight on this mount: it is hung since then. */
@@ -350,6 +365,16 @@ uint64_t tracker_expire(struct tracker *t, uint64_t now_ns, uint64_t now_boot_ns
 			res.hung_ns = now_ns - m->issued_ns;
 			res.since_real_ns = m->issued_real_ns;
 			res.blocked_by = -1;
+			if (m->phase == TRACK_STATX && m->waiting_pid) {
+				/* Still waiting for that request: the mount hangs
+				 * on it, since it was issued. */
+				res.flags |= RESULT_PENDING_EARLIER;
+				res.pending_pid = m->waiting_pid;
+				res.since_real_ns = m->waiting_since_real_ns;
+				res.hung_ns = m->waiting_since_boot_ns && now_boot_ns > m->waiting_since_boot_ns
+						      ? now_boot_ns - m->waiting_since_boot_ns
+						      : 0;
+			}
 			if (report(m, i, &res, now_boot_ns, &tr))
 				fn(userdata, &tr);
 			m->hung_since_boot_ns = now_boot_ns - res.hung_ns;

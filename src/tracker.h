@@ -47,6 +47,11 @@ struct tracked_mount {
 	uint64_t issued_ns, deadline_ns; /* CLOCK_MONOTONIC */
 	int64_t issued_real_ns;
 	uint64_t statx_latency_ns;
+	/* The request in flight waits for another process's (RECORD_WAITING):
+	 * its pid and start, for the deadline to name; pid 0 if none. */
+	int waiting_pid;
+	uint64_t waiting_since_boot_ns;
+	int64_t waiting_since_real_ns;
 
 	bool known;	/* a status has been established */
 	/* The status is from before the daemon lost its helper and could not

@@ -116,9 +116,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct mount_entry entries[JOBS_MAX];
 	struct report_row rows[JOBS_MAX];
 	bool statx_done[JOBS_MAX] = {}, final[JOBS_MAX] = {}, probed[JOBS_MAX];
+	uint64_t waiting_since[JOBS_MAX] = {};
 	struct probe_report prep = { .engine = PROBE_ENGINE_AUTO };
 	struct probe_front f = { .jobs = jobs, .n = n, .results = results, .report = &prep,
-				 .statx_done = statx_done, .final = final };
+				 .statx_done = statx_done, .final = final, .waiting_since = waiting_since };
 	struct mount_table table = { .entries = entries, .n = n };
 	bool selected[JOBS_MAX];
 	struct tracker tracker = {};

@@ -73,6 +73,30 @@ int main(void)
 		(void)pending_release(a, 60);
 	}
 
+	/* Waiters: a shared mark of their own, seen by others, never by the
+	 * description that set it, and apart from the slot's lock. */
+	{
+		uint32_t span[3] = { 70, 90, 80 }, far[2] = { 10, 20 };
+
+		ok(!pending_waited(a, 80) && !pending_waited_any(a, span, 3), "no waiter yet");
+		is_int(pending_wait_mark(b, 80, true), 0, "b waits for 80");
+		is_int(pending_wait_mark(a, 80, true), 0, "a waits for 80 too (a shared mark)");
+		ok(pending_waited(a, 80) && pending_waited(b, 80), "each sees the other waiting");
+		ok(pending_waited_any(a, span, 3), "any: 80 among 70-90 is waited for");
+		ok(!pending_waited_any(a, far, 2) && !pending_waited(a, 79) && !pending_waited(a, 81),
+		   "any: not 10-20, not its neighbours");
+		is_int(pending_acquire(a, 80, &busy), 0, "the slot itself is free to take");
+		(void)pending_release(a, 80);
+		is_int(pending_wait_mark(a, 80, false), 0, "a waits no more");
+		ok(!pending_waited(b, 80), "b's own mark does not count for b");
+		ok(pending_waited(a, 80), "b still waits, as a sees");
+		is_int(pending_wait_mark(b, UINT32_MAX, true), 0, "a mark for the last slot");
+		ok(pending_waited(a, UINT32_MAX), "seen (past 4 GiB x 32, no file size needed)");
+		(void)pending_wait_mark(b, UINT32_MAX, false);
+		(void)pending_wait_mark(b, 80, false);
+		ok(!pending_waited(a, 80) && !pending_waited(a, UINT32_MAX), "withdrawn: no waiter");
+	}
+
 	/* A slot lives as long as the description: closing it frees all. */
 	close(b);
 	is_int(pending_acquire(a, UINT32_MAX, &busy), 0, "b closed: its slots are free");

@@ -56,7 +56,7 @@ static void records(void)
 	take(r, 1, 0);
 	is_int(ngot, 0, "an errno beyond MAX_ERRNO is dropped");
 	r[0] = (struct probe_record){ .type = 0 };
-	r[1] = (struct probe_record){ .type = RECORD_PONG + 1 };
+	r[1] = (struct probe_record){ .type = _RECORD_TYPE_END };
 	take(r, 2, 0);
 	is_int(ngot, 0, "unknown types are dropped");
 }
@@ -82,6 +82,41 @@ static void front(void)
 	rec = (struct probe_record){ .type = RECORD_STATX, .job = 1 };
 	probe_front_apply(&f, &rec);
 	is_int(f.done, 0, "a record for a job that does not exist is ignored");
+}
+
+/* The helper waits for another process's young request on the mount. */
+static void front_waiting(void)
+{
+	struct probe_job job = { .path = "/m", .mnt_id = 40, .dep = -1 };
+	struct mount_result res = { .blocked_by = -1 };
+	struct probe_report rep = {};
+	bool statx_done = false, final = false;
+	uint64_t since = 0, boot = now_boot_ns();
+	struct probe_front f = { .jobs = &job, .n = 1, .results = &res, .report = &rep, .statx_done = &statx_done,
+				 .final = &final, .waiting_since = &since };
+	struct probe_record rec = { .type = RECORD_WAITING, .a = 77, .since_boot_ns = boot - 300 * NSEC_PER_MSEC,
+				    .since_real_ns = 12345 };
+
+	probe_front_apply(&f, &rec);
+	ok(!statx_done && !final && f.done == 0, "waiting: not an answer");
+	probe_front_finish(&f, now_mono_ns());
+	ok(res.status == STATUS_HUNG && (res.flags & RESULT_PENDING_EARLIER) && res.pending_pid == 77 &&
+		   res.since_real_ns == 12345,
+	   "the deadline came first: hung on the request waited for");
+	ok(res.hung_ns >= 300 * NSEC_PER_MSEC && res.hung_ns < 60 * NSEC_PER_SEC,
+	   "hung since that request was issued");
+
+	res = (struct mount_result){ .blocked_by = -1 };
+	statx_done = false;
+	probe_front_apply(&f, &rec);
+	rec = (struct probe_record){ .type = RECORD_STATX, .mnt_id = 40, .latency_ns = 1000 };
+	probe_front_apply(&f, &rec);
+	ok(statx_done && final && res.status == STATUS_OK, "then it went: its own answer");
+	ok(!(res.flags & RESULT_PENDING_EARLIER) && res.pending_pid == 0 && res.since_real_ns == 0,
+	   "which names no other request");
+	rec = (struct probe_record){ .type = RECORD_WAITING, .a = 78 };
+	probe_front_apply(&f, &rec);
+	ok(!(res.flags & RESULT_PENDING_EARLIER), "a waiting record after the answer changes nothing");
 }
 
 struct requests {
@@ -137,6 +172,7 @@ int main(void)
 {
 	records();
 	front();
+	front_waiting();
 	requests();
 	return tap_done();
 }

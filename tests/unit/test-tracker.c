@@ -128,6 +128,33 @@ int main(void)
 		ok(tr.to == STATUS_HUNG && t.v[fuse].result.hung_ns == 50 * S, "hung for 50 s (since the other request)");
 	}
 
+	/* Waiting for another process's young request: no answer yet; the
+	 * deadline names that request, and an answer after it still counts. */
+	tracker_issue(&t, (size_t)fuse, 305 * S, 0, 2 * S);
+	{
+		struct probe_record rec = { .type = RECORD_WAITING, .job = (uint32_t)fuse, .a = 43,
+					    .since_boot_ns = 304 * S, .since_real_ns = 7 };
+		struct transition tr;
+		is_int(tracker_apply(&t, &rec, 305 * S, &tr), 0, "waiting: not an answer");
+		ok(t.v[fuse].phase == TRACK_STATX, "waiting: the request is still in flight");
+		(void)tracker_expire(&t, 307 * S, 307 * S, on_tr, NULL);
+		ok(t.v[fuse].result.status == STATUS_HUNG && (t.v[fuse].result.flags & RESULT_PENDING_EARLIER) &&
+			   t.v[fuse].result.pending_pid == 43 && t.v[fuse].result.since_real_ns == 7 &&
+			   t.v[fuse].result.hung_ns == 3 * S,
+		   "past the deadline: hung on the request waited for (pid 43, 3 s)");
+		rec = (struct probe_record){ .type = RECORD_STATX, .job = (uint32_t)fuse };
+		(void)tracker_apply(&t, &rec, 308 * S, &tr);
+		ok(t.v[fuse].phase == TRACK_STATFS, "it went once that request returned: its statx answered");
+		rec = (struct probe_record){ .type = RECORD_STATFS, .job = (uint32_t)fuse };
+		is_int(tracker_apply(&t, &rec, 308 * S, &tr), 1, "and its statfs: a change");
+		ok(tr.to == STATUS_OK && !(t.v[fuse].result.flags & RESULT_PENDING_EARLIER) &&
+			   t.v[fuse].result.pending_pid == 0,
+		   "ok, naming no other request");
+		tracker_issue(&t, (size_t)fuse, 309 * S, 0, 2 * S);
+		(void)tracker_expire(&t, 312 * S, 312 * S, on_tr, NULL);
+		ok(!(t.v[fuse].result.flags & RESULT_PENDING_EARLIER), "the next request waits for nothing: no answer in");
+	}
+
 	/* The helper dies with a request in flight: due again at once, so
 	 * the cycle is not over for that mount. */
 	tracker_mark_due(&t);
