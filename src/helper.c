@@ -178,20 +178,25 @@ static void job_finish(struct helper *h, uint32_t slot)
 	}
 }
 
-/* The job's mount has a request in flight from another process: it is
- * pending since then, and gets no second one. */
-static void pending_elsewhere(struct helper *h, uint32_t slot, const struct pending_info *busy)
+/* RECORD_PENDING or RECORD_WAITING: the other process's request. */
+static void send_busy(struct helper *h, enum record_type type, uint32_t token, const struct pending_info *busy)
 {
-	struct helper_job *hj = h->slots[slot];
 	struct probe_record rec = {
-		.type = RECORD_PENDING,
-		.job = hj->token,
+		.type = type,
+		.job = token,
 		.a = busy->pid,
 		.since_boot_ns = busy->since_boot_ns,
 		.since_real_ns = busy->since_real_ns,
 	};
 
 	send_record(h, &rec);
+}
+
+/* The job's mount has a request in flight from another process: it is
+ * pending since then, and gets no second one. */
+static void pending_elsewhere(struct helper *h, uint32_t slot, const struct pending_info *busy)
+{
+	send_busy(h, RECORD_PENDING, h->slots[slot]->token, busy);
 	h->inflight++;
 	job_finish(h, slot);
 }
@@ -240,16 +245,8 @@ static void busy_elsewhere(struct helper *h, uint32_t slot, const struct pending
 		h->retry_ms = 1;
 		h->retry_ns = now_mono_ns() + NSEC_PER_MSEC;
 	}
-	if (news) {
-		struct probe_record rec = {
-			.type = RECORD_WAITING,
-			.job = hj->token,
-			.a = busy->pid,
-			.since_boot_ns = busy->since_boot_ns,
-			.since_real_ns = busy->since_real_ns,
-		};
-		send_record(h, &rec);
-	}
+	if (news)
+		send_busy(h, RECORD_WAITING, hj->token, busy);
 }
 
 /* A daemon's new request on a mount that another process waits for is

@@ -82,18 +82,18 @@ int pending_open(const char *dir, int *ret_fd)
 	return 0;
 }
 
-static int slot_lock(int fd, uint32_t key, short type)
+static int range_lock(int fd, short type, off_t start, off_t len)
 {
-	struct flock fl = {
-		.l_type = type,
-		.l_whence = SEEK_SET,
-		.l_start = (off_t)key * (off_t)sizeof(struct pending_slot),
-		.l_len = sizeof(struct pending_slot),
-	};
+	struct flock fl = { .l_type = type, .l_whence = SEEK_SET, .l_start = start, .l_len = len };
 
 	if (fcntl(fd, F_OFD_SETLK, &fl) < 0)
 		return -errno;
 	return 0;
+}
+
+static int slot_lock(int fd, uint32_t key, short type)
+{
+	return range_lock(fd, type, (off_t)key * (off_t)sizeof(struct pending_slot), sizeof(struct pending_slot));
 }
 
 int pending_acquire(int fd, uint32_t key, struct pending_info *ret_busy)
@@ -259,16 +259,7 @@ int pending_release_many(int fd, uint32_t *keys, size_t n)
 
 int pending_wait_mark(int fd, uint32_t key, bool on)
 {
-	struct flock fl = {
-		.l_type = on ? F_RDLCK : F_UNLCK,
-		.l_whence = SEEK_SET,
-		.l_start = WAITERS_AT + (off_t)key,
-		.l_len = 1,
-	};
-
-	if (fcntl(fd, F_OFD_SETLK, &fl) < 0)
-		return -errno;
-	return 0;
+	return range_lock(fd, on ? F_RDLCK : F_UNLCK, WAITERS_AT + (off_t)key, 1);
 }
 
 /* Whether another description holds a waiter byte in [first, last]: our
