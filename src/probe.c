@@ -65,6 +65,23 @@ static void set_final(struct probe_front *f, uint32_t j)
 	}
 }
 
+void probe_statx_result(const struct probe_record *rec, int mnt_id, struct mount_result *res)
+{
+	res->flags |= RESULT_ANSWERED;
+	res->latency_ns = rec->latency_ns;
+	res->err = rec->err;
+	res->status = status_from_errno(rec->err);
+	if (rec->err == 0 && rec->mnt_id && rec->mnt_id != (uint64_t)mnt_id) {
+		/* The path led to another mount: ours is gone or hidden since
+		 * the table was read, and what answered says nothing about
+		 * it: it could not be probed. */
+		res->flags |= RESULT_MNT_ID_MISMATCH;
+		res->seen_mnt_id = rec->mnt_id;
+		res->status = STATUS_DENIED;
+		res->err = EXDEV;
+	}
+}
+
 void probe_front_apply(void *userdata, const struct probe_record *rec)
 {
 	struct probe_front *f = userdata;
@@ -92,19 +109,7 @@ void probe_front_apply(void *userdata, const struct probe_record *rec)
 		res->flags &= ~(unsigned)RESULT_PENDING_EARLIER;
 		res->pending_pid = 0;
 		res->since_real_ns = 0;
-		res->flags |= RESULT_ANSWERED;
-		res->latency_ns = rec->latency_ns;
-		res->err = rec->err;
-		res->status = status_from_errno(rec->err);
-		if (rec->err == 0 && rec->mnt_id && rec->mnt_id != (uint64_t)f->jobs[rec->job].mnt_id) {
-			/* The path led to another mount: ours is gone or
-			 * hidden since the table was read, and what answered
-			 * says nothing about it: it could not be probed. */
-			res->flags |= RESULT_MNT_ID_MISMATCH;
-			res->seen_mnt_id = rec->mnt_id;
-			res->status = STATUS_DENIED;
-			res->err = EXDEV;
-		}
+		probe_statx_result(rec, f->jobs[rec->job].mnt_id, res);
 		/* An unhealthy mount gets no statfs worth waiting for. */
 		if (res->status != STATUS_OK || !f->jobs[rec->job].want_usage)
 			set_final(f, rec->job);

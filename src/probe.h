@@ -95,6 +95,10 @@ struct probe_record {
 	struct fs_usage usage;
 };
 
+/* What a RECORD_STATX says of the mount whose ID mnt_id the job expected:
+ * sets res's answer (the front's and the daemon's bookkeeping). */
+void probe_statx_result(const struct probe_record *rec, int mnt_id, struct mount_result *res);
+
 /* Fills results[i] for each job (status ok/hung/stale/... except blocked,
  * which the caller derives from dep). Returns 0 or -errno for fsprobe's own
  * failures (fork, pipe). */

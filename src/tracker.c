@@ -276,16 +276,7 @@ int tracker_apply(struct tracker *t, const struct probe_record *rec, uint64_t no
 	m = &t->v[idx];
 	switch (rec->type) {
 	case RECORD_STATX:
-		res.flags = RESULT_ANSWERED;
-		res.latency_ns = rec->latency_ns;
-		res.err = rec->err;
-		res.status = status_from_errno(rec->err);
-		if (rec->err == 0 && rec->mnt_id && rec->mnt_id != (uint64_t)m->mnt_id) {
-			res.flags |= RESULT_MNT_ID_MISMATCH;
-			res.seen_mnt_id = rec->mnt_id;
-			res.status = STATUS_DENIED;
-			res.err = EXDEV;
-		}
+		probe_statx_result(rec, m->mnt_id, &res);
 		if (res.status == STATUS_OK) {
 			/* The statfs follows: its answer settles the status. */
 			m->phase = TRACK_STATFS;
