@@ -82,6 +82,16 @@ void probe_statx_result(const struct probe_record *rec, int mnt_id, struct mount
 	}
 }
 
+void probe_pending_result(int pid, uint64_t since_boot_ns, int64_t since_real_ns, uint64_t now_boot_ns,
+			  struct mount_result *res)
+{
+	res->status = STATUS_HUNG;
+	res->flags |= RESULT_PENDING_EARLIER;
+	res->pending_pid = pid;
+	res->since_real_ns = since_real_ns;
+	res->hung_ns = since_boot_ns && now_boot_ns > since_boot_ns ? now_boot_ns - since_boot_ns : 0;
+}
+
 void probe_front_apply(void *userdata, const struct probe_record *rec)
 {
 	struct probe_front *f = userdata;
@@ -126,14 +136,7 @@ void probe_front_apply(void *userdata, const struct probe_record *rec)
 		break;
 	case RECORD_PENDING:
 		f->statx_done[rec->job] = true;
-		res->status = STATUS_HUNG;
-		res->flags |= RESULT_PENDING_EARLIER;
-		res->pending_pid = rec->a;
-		res->since_real_ns = rec->since_real_ns;
-		if (rec->since_boot_ns) {
-			uint64_t now = now_boot_ns();
-			res->hung_ns = now > rec->since_boot_ns ? now - rec->since_boot_ns : 0;
-		}
+		probe_pending_result(rec->a, rec->since_boot_ns, rec->since_real_ns, now_boot_ns(), res);
 		set_final(f, rec->job);
 		break;
 	case RECORD_WAITING:
@@ -215,10 +218,8 @@ void probe_front_finish(struct probe_front *f, uint64_t start_ns)
 		if (!f->statx_done[i] && (res->flags & RESULT_PENDING_EARLIER)) {
 			/* Waited all along for another process's request,
 			 * which has not returned: hung since that one. */
-			uint64_t since = f->waiting_since ? f->waiting_since[i] : 0, b = now_boot_ns();
-
-			res->status = STATUS_HUNG;
-			res->hung_ns = since && b > since ? b - since : 0;
+			probe_pending_result(res->pending_pid, f->waiting_since ? f->waiting_since[i] : 0,
+					     res->since_real_ns, now_boot_ns(), res);
 		} else if (!f->statx_done[i]) {
 			res->status = STATUS_HUNG;
 			res->hung_ns = now - start_ns;

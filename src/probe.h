@@ -99,6 +99,12 @@ struct probe_record {
  * sets res's answer (the front's and the daemon's bookkeeping). */
 void probe_statx_result(const struct probe_record *rec, int mnt_id, struct mount_result *res);
 
+/* The mount hangs on another process's request, pid's, issued at
+ * since_boot_ns (CLOCK_BOOTTIME, 0 if unknown) and since_real_ns: sets
+ * res to hung since then (the front's and the daemon's bookkeeping). */
+void probe_pending_result(int pid, uint64_t since_boot_ns, int64_t since_real_ns, uint64_t now_boot_ns,
+			  struct mount_result *res);
+
 /* Fills results[i] for each job (status ok/hung/stale/... except blocked,
  * which the caller derives from dep). Returns 0 or -errno for fsprobe's own
  * failures (fork, pipe). */

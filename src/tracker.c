@@ -242,7 +242,7 @@ void tracker_issue(struct tracker *t, size_t idx, uint64_t now_ns, int64_t now_r
 	m->issued_ns = now_ns;
 	m->issued_real_ns = now_real_ns;
 	m->deadline_ns = now_ns + timeout_ns;
-	m->waiting_pid = 0;
+	m->waiting = (struct pending_info){};
 }
 
 /* Sets the reported result; returns whether the status changed. */
@@ -309,18 +309,16 @@ int tracker_apply(struct tracker *t, const struct probe_record *rec, uint64_t no
 	case RECORD_WAITING:
 		/* Not an answer: the helper waits for another process's young
 		 * request on the mount, and probes once it returns. */
-		m->waiting_pid = rec->a;
-		m->waiting_since_boot_ns = rec->since_boot_ns;
-		m->waiting_since_real_ns = rec->since_real_ns;
+		m->waiting = (struct pending_info){
+			.since_boot_ns = rec->since_boot_ns,
+			.since_real_ns = rec->since_real_ns,
+			.pid = rec->a,
+		};
 		return 0;
 	case RECORD_PENDING:
 		/* Another process (an earlier helper, a CLI run) has a request
 		 * in flight on this mount: it is hung since then. */
-		res.status = STATUS_HUNG;
-		res.flags = RESULT_PENDING_EARLIER;
-		res.pending_pid = rec->a;
-		res.since_real_ns = rec->since_real_ns;
-		res.hung_ns = rec->since_boot_ns && now_boot_ns > rec->since_boot_ns ? now_boot_ns - rec->since_boot_ns : 0;
+		probe_pending_result(rec->a, rec->since_boot_ns, rec->since_real_ns, now_boot_ns, &res);
 		res.usage = m->result.usage;
 		m->phase = TRACK_IDLE;
 		break;
@@ -356,16 +354,11 @@ uint64_t tracker_expire(struct tracker *t, uint64_t now_ns, uint64_t now_boot_ns
 			res.hung_ns = now_ns - m->issued_ns;
 			res.since_real_ns = m->issued_real_ns;
 			res.blocked_by = -1;
-			if (m->phase == TRACK_STATX && m->waiting_pid) {
+			if (m->phase == TRACK_STATX && m->waiting.pid)
 				/* Still waiting for that request: the mount hangs
 				 * on it, since it was issued. */
-				res.flags |= RESULT_PENDING_EARLIER;
-				res.pending_pid = m->waiting_pid;
-				res.since_real_ns = m->waiting_since_real_ns;
-				res.hung_ns = m->waiting_since_boot_ns && now_boot_ns > m->waiting_since_boot_ns
-						      ? now_boot_ns - m->waiting_since_boot_ns
-						      : 0;
-			}
+				probe_pending_result(m->waiting.pid, m->waiting.since_boot_ns, m->waiting.since_real_ns,
+						     now_boot_ns, &res);
 			if (report(m, i, &res, now_boot_ns, &tr))
 				fn(userdata, &tr);
 			m->hung_since_boot_ns = now_boot_ns - res.hung_ns;

@@ -16,6 +16,7 @@
 #include "lease-churn.h"
 #include "mounts.h"
 #include "nfs-health.h"
+#include "pending.h"
 #include "probe.h"
 #include "state.h"
 
@@ -47,11 +48,9 @@ struct tracked_mount {
 	uint64_t issued_ns, deadline_ns; /* CLOCK_MONOTONIC */
 	int64_t issued_real_ns;
 	uint64_t statx_latency_ns;
-	/* The request in flight waits for another process's (RECORD_WAITING):
-	 * its pid and start, for the deadline to name; pid 0 if none. */
-	int waiting_pid;
-	uint64_t waiting_since_boot_ns;
-	int64_t waiting_since_real_ns;
+	/* The request in flight waits for another process's (RECORD_WAITING),
+	 * for the deadline to name; pid 0 if none. */
+	struct pending_info waiting;
 
 	bool known;	/* a status has been established */
 	/* The status is from before the daemon lost its helper and could not
